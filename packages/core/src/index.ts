@@ -1,0 +1,33 @@
+export { MetaseriesError, isMetaseriesError, formatLocation } from './errors.js';
+export type { ErrorDetails, ErrorLocation } from './errors.js';
+export { createRng, resolveRng } from './random.js';
+export type { Rng, RandomFn } from './random.js';
+export {
+  checkSchema,
+  validateSchema,
+  METADATA_KINDS,
+  CONTEXT_KINDS,
+  ALIGN_METHODS,
+  TASKS,
+} from './schema.js';
+export type {
+  DatasetSchema,
+  MetadataFieldSchema,
+  ContextFieldSchema,
+  LabelSchema,
+  MetadataKind,
+  ContextKind,
+  AlignMethod,
+  Task,
+  SchemaProblem,
+} from './schema.js';
+export type {
+  SeriesRecord,
+  Dataset,
+  MetadataValue,
+  ContextValue,
+  LabelValue,
+  ContextTrack,
+  AlignedContext,
+} from './dataset.js';
+export type { TensorData, TensorDataMap } from './tensor-data.js';

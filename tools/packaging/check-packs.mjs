@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Packaging check: `npm pack` every published library, install ONE tarball (plus the tarballs of
+// the @metaseries packages it declares, and its declared peers) into an empty temporary project,
+// import it and call one function. This keeps "import only the package you need" true: a missing
+// dependency, a wrong `exports` map or a file left out of `files` fails here, not at a user's.
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync, rmSync, statSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const work = mkdtempSync(path.join(tmpdir(), 'metaseries-pack-'));
+const packDir = path.join(work, 'tarballs');
+execFileSync('mkdir', ['-p', packDir]);
+
+const libs = readdirSync(path.join(root, 'packages')).filter((d) =>
+  statSync(path.join(root, 'packages', d, 'package.json'), { throwIfNoEntry: false }),
+);
+const manifests = Object.fromEntries(
+  libs.map((d) => [d, JSON.parse(readFileSync(path.join(root, 'packages', d, 'package.json'), 'utf8'))]),
+);
+
+// One smoke call per package: it must import from the package name and do real work.
+const smoke = {
+  core: `const { createRng, MetaseriesError } = m; const r = createRng(1); if (typeof r.next() !== 'number') throw new Error('rng'); if (!(new MetaseriesError('PACK_CHECK', 'ok') instanceof Error)) throw new Error('error');`,
+  data: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+  encoders: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+  fusion: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+  eval: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+  pipeline: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+};
+try {
+  const smokeOverrides = path.join(root, 'tools/packaging/smoke.mjs');
+  if (statSync(smokeOverrides, { throwIfNoEntry: false })) Object.assign(smoke, (await import(smokeOverrides)).default);
+} catch (e) {
+  console.error(e);
+  process.exit(1);
+}
+
+const tarballs = {};
+const rows = [];
+for (const d of libs) {
+  const out = execFileSync('npm', ['pack', '--json', '--pack-destination', packDir], {
+    cwd: path.join(root, 'packages', d),
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const info = JSON.parse(out)[0];
+  tarballs[manifests[d].name] = path.join(packDir, info.filename);
+  if (!info.files.some((f) => f.path === 'dist/index.js')) throw new Error(`${d}: tarball has no dist/index.js (run the build first)`);
+  if (info.files.some((f) => /\.test\.(js|d\.ts)$/.test(f.path))) throw new Error(`${d}: tarball contains compiled tests`);
+  rows.push({ package: manifests[d].name, files: info.entryCount, packedKb: +(info.size / 1024).toFixed(1), unpackedKb: +(info.unpackedSize / 1024).toFixed(1) });
+}
+
+function closure(name, acc = new Set()) {
+  if (acc.has(name)) return acc;
+  acc.add(name);
+  const d = Object.keys(manifests).find((k) => manifests[k].name === name);
+  for (const dep of Object.keys(manifests[d].dependencies ?? {})) if (dep.startsWith('@metaseries/')) closure(dep, acc);
+  return acc;
+}
+
+let failed = 0;
+for (const d of libs) {
+  const m = manifests[d];
+  const proj = path.join(work, `use-${d}`);
+  execFileSync('mkdir', ['-p', proj]);
+  const deps = {};
+  const peers = {};
+  for (const name of closure(m.name)) {
+    deps[name] = `file:${tarballs[name]}`;
+    const pm = manifests[Object.keys(manifests).find((k) => manifests[k].name === name)];
+    for (const [p, v] of Object.entries(pm.peerDependencies ?? {})) if (!pm.peerDependenciesMeta?.[p]?.optional) peers[p] = v;
+  }
+  writeFileSync(path.join(proj, 'package.json'), JSON.stringify({ name: `use-${d}`, private: true, type: 'module', dependencies: { ...peers, ...deps } }, null, 2));
+  writeFileSync(path.join(proj, 'index.mjs'), `import * as m from '${m.name}';\n${smoke[d] ?? ''}\nconsole.log('ok ${m.name}');\n`);
+  try {
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', '--prefer-offline'], { cwd: proj, stdio: ['ignore', 'ignore', 'pipe'] });
+    const out = execFileSync('node', ['index.mjs'], { cwd: proj, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    process.stdout.write(out);
+  } catch (e) {
+    failed++;
+    console.error(`FAIL ${m.name}: ${e.stderr?.toString() || e.message}`);
+  }
+}
+console.log('\npackage               files  packed KiB  unpacked KiB');
+for (const r of rows) console.log(`${r.package.padEnd(22)}${String(r.files).padStart(5)}${String(r.packedKb).padStart(12)}${String(r.unpackedKb).padStart(14)}`);
+rmSync(work, { recursive: true, force: true });
+console.log(`\n${libs.length - failed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
