@@ -31,3 +31,4 @@ export type {
   AlignedContext,
 } from './dataset.js';
 export type { TensorData, TensorDataMap } from './tensor-data.js';
+export { installChainedOps } from './chained-ops.js';
