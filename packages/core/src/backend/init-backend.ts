@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { MetaseriesError } from '../errors.js';
+import { installChainedOps } from '../chained-ops.js';
+import { registerMissingKernels, type KernelRegistration } from './kernels/register-kernels.js';
+
+/** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+
+/** Options of {@link initBackend}. */
+export interface InitBackendOptions {
+  /**
+   * Backend to use. Default: the `METASERIES_BACKEND` environment variable when set, else the
+   * first that loads of `tensorflow` (when `@tensorflow/tfjs-node` is installed), `wasm`, `cpu`.
+   */
+  backend?: BackendName;
+  /**
+   * Folder (ending in `/`) holding the wasm binaries. Default: the installed
+   * `@tensorflow/tfjs-backend-wasm` package's `dist/` folder.
+   */
+  wasmPath?: string;
+}
+
+/** Values accepted in `METASERIES_BACKEND` (`node` is an alias of `tensorflow`). */
+const ENV_NAMES: Record<string, BackendName> = { tensorflow: 'tensorflow', node: 'tensorflow', wasm: 'wasm', cpu: 'cpu' };
+
+let active: { name: BackendName; kernels: KernelRegistration } | undefined;
+
+const requireHere = createRequire(import.meta.url);
+
+async function loadWasm(wasmPath?: string): Promise<void> {
+  const wasm = await import('@tensorflow/tfjs-backend-wasm');
+  const dir = wasmPath ?? `${path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
+  wasm.setWasmPaths(dir);
+}
+
+async function activate(name: BackendName, options: InitBackendOptions): Promise<void> {
+  switch (name) {
+    case 'tensorflow': {
+      // Optional peer dependency: present only where its native download worked.
+      const spec = '@tensorflow/tfjs-node';
+      await import(spec);
+      break;
+    }
+    case 'wasm':
+      await loadWasm(options.wasmPath);
+      break;
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      break;
+  }
+  const ok = await tf.setBackend(name);
+  if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
+  await tf.ready();
+}
+
+/**
+ * Selects and initialises the tfjs backend, registers the kernels it lacks for training and
+ * installs tfjs-core's chained tensor methods. Call once before building or running a model;
+ * later calls return the active backend. Returns the backend's name.
+ *
+ * @throws `BACKEND_UNKNOWN` when `METASERIES_BACKEND` (or `options.backend`) names no backend.
+ * @throws `BACKEND_UNAVAILABLE` when the named backend is not installed or fails to start.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
+  const env = process.env.METASERIES_BACKEND?.trim();
+  let wanted: BackendName | undefined = options.backend;
+  if (wanted !== undefined && !['tensorflow', 'wasm', 'cpu'].includes(wanted)) {
+    throw new MetaseriesError('BACKEND_UNKNOWN', `unknown backend "${String(wanted)}"`, {
+      field: 'backend',
+      value: wanted,
+      expected: 'tensorflow | wasm | cpu',
+    });
+  }
+  if (wanted === undefined && env) {
+    wanted = ENV_NAMES[env.toLowerCase()];
+    if (!wanted) {
+      throw new MetaseriesError('BACKEND_UNKNOWN', `METASERIES_BACKEND names no backend metaseries knows`, {
+        field: 'METASERIES_BACKEND',
+        value: env,
+        expected: 'tensorflow (or node) | wasm | cpu',
+      });
+    }
+  }
+  installChainedOps();
+  if (active && (wanted === undefined || wanted === active.name) && tf.getBackend() === active.name) return active.name;
+  const order: BackendName[] = wanted ? [wanted] : ['tensorflow', 'wasm', 'cpu'];
+  const failures: string[] = [];
+  for (const name of order) {
+    try {
+      await activate(name, options);
+      active = { name, kernels: registerMissingKernels(name) };
+      return name;
+    } catch (e) {
+      failures.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+  }
+  const hint =
+    wanted === 'tensorflow'
+      ? ' Install it with `npm install @tensorflow/tfjs-node@4.22.0` where its native download works, or choose wasm or cpu.'
+      : '';
+  throw new MetaseriesError('BACKEND_UNAVAILABLE', `no usable tfjs backend (${failures.join('; ')}).${hint}`, {
+    field: env ? 'METASERIES_BACKEND' : 'backend',
+    value: wanted ?? order.join(', '),
+  });
+}
+
+/** The backend `initBackend` activated, with the kernels it added, or `undefined` before. */
+export function backendInfo(): { name: BackendName; kernels: KernelRegistration } | undefined {
+  return active;
+}

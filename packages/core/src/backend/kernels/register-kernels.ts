@@ -1,0 +1,44 @@
+import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-core';
+import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
+import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
+import { batchMatMulTransposeFirstConfig } from './batch-mat-mul-transpose-first.js';
+
+/** What `registerMissingKernels` did for one backend. */
+export interface KernelRegistration {
+  backend: string;
+  /** Kernels the backend lacked and we added. */
+  added: string[];
+  /** Kernels we replaced with a faster equivalent. */
+  replaced: string[];
+}
+
+const done = new Map<string, KernelRegistration>();
+
+/**
+ * Makes a backend able to train every layer metaseries uses: adds the kernels it lacks
+ * (wasm: UnsortedSegmentSum for Embedding's gradient, Conv2DBackpropFilter for Conv1D's) and, on
+ * wasm, replaces BatchMatMul with a transpose-first version. Idempotent per backend.
+ */
+export function registerMissingKernels(backendName: string): KernelRegistration {
+  const prev = done.get(backendName);
+  if (prev) return prev;
+  const result: KernelRegistration = { backend: backendName, added: [], replaced: [] };
+  const candidates: KernelConfig[] = [unsortedSegmentSumConfig(backendName), conv2dBackpropFilterConfig(backendName)];
+  for (const config of candidates) {
+    if (!getKernel(config.kernelName, backendName)) {
+      registerKernel(config);
+      result.added.push(config.kernelName);
+    }
+  }
+  if (backendName === 'wasm') {
+    const fast = batchMatMulTransposeFirstConfig(backendName);
+    if (fast) {
+      // unregister-then-register keeps the original setup (already run) and swaps the function.
+      const orig = getKernel(fast.kernelName, backendName)!;
+      (orig as { kernelFunc: unknown }).kernelFunc = fast.kernelFunc;
+      result.replaced.push(fast.kernelName);
+    }
+  }
+  done.set(backendName, result);
+  return result;
+}
