@@ -73,7 +73,9 @@ describe('training on wasm', () => {
     expect(losses[losses.length - 1]!).toBeLessThan(losses[0]! * 0.5);
     expect((acc as number[])[acc!.length - 1]!).toBeGreaterThan(0.8); // chance is 1/3
     const before = tf.memory().numTensors;
-    tf.tidy(() => model.predict(xs));
+    tf.tidy(() => {
+      model.predict(xs);
+    });
     expect(tf.memory().numTensors).toBe(before); // no tensor leaks across a predict
   });
 });
