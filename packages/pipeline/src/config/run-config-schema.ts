@@ -1,0 +1,191 @@
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/*
+ * The one schema of the run config (DESIGN.md "The run config"). Every key has a default, so a
+ * config with only `data` trains a sensible model. Objects are strict: an unknown key is an
+ * error naming its path. Defaults are documented on the TypeScript types in `run-config.ts`.
+ */
+
+const name = z.string().min(1, 'must be a non-empty name');
+const positiveInt = z.number().int().min(1);
+const fraction = z.number().min(0).lt(1);
+const duration = z.union([z.number().min(0), z.string()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'not a duration', input: v, params: { expected: 'a number >= 0 or a duration like 250ms, 30s, 5m, 2h, 1d' } });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+export const METADATA_KIND_VALUES = ['categorical', 'numeric', 'multiCategorical', 'text', 'boolean'] as const;
+export const CONTEXT_KIND_VALUES = ['categorical', 'numeric', 'boolean'] as const;
+export const ALIGN_VALUES = ['asof', 'ffill', 'linear', 'nearest'] as const;
+export const TASK_VALUES = ['binary', 'multiclass', 'multilabel', 'regression'] as const;
+export const SERIES_FORMAT_VALUES = ['long', 'wide', 'jsonl', 'ts', 'parquet'] as const;
+export const ENCODER_VALUES = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer'] as const;
+export const FUSION_VALUES = ['none', 'early', 'attention', 'late', 'film', 'gated'] as const;
+export const SPLIT_STRATEGY_VALUES = ['random', 'stratified', 'group', 'stratified-group'] as const;
+export const MONITOR_VALUES = [
+  'val_loss',
+  'val_accuracy',
+  'val_balanced_accuracy',
+  'val_f1_macro',
+  'val_auroc',
+  'val_pr_auc',
+  'val_rmse',
+  'val_mae',
+] as const;
+export const LR_SCHEDULE_VALUES = ['none', 'reduce-on-plateau', 'cosine'] as const;
+export const OPTIMIZER_VALUES = ['adam', 'sgd', 'rmsprop'] as const;
+
+const metadataField = z.union([
+  z.enum(METADATA_KIND_VALUES),
+  z.strictObject({
+    kind: z.enum(METADATA_KIND_VALUES),
+    embedding: positiveInt.optional(),
+    separator: z.string().min(1).optional(),
+  }),
+]);
+
+const contextField = z.union([
+  z.enum(CONTEXT_KIND_VALUES),
+  z.strictObject({
+    kind: z.enum(CONTEXT_KIND_VALUES),
+    align: z.enum(ALIGN_VALUES).optional(),
+    tolerance: duration.optional(),
+  }),
+]);
+
+const seriesSource = z.strictObject({
+  path: z.string().min(1),
+  format: z.enum(SERIES_FORMAT_VALUES).optional(),
+  id: name.default('id'),
+  time: name.default('time'),
+  channels: z.array(name).min(1).optional(),
+});
+
+const metadataSource = z.strictObject({
+  path: z.string().min(1).optional(),
+  id: name.default('id'),
+  fields: z.record(z.string().min(1), metadataField).default({}),
+});
+
+const contextSource = z.strictObject({
+  path: z.string().min(1).optional(),
+  id: name.default('id'),
+  time: name.default('time'),
+  fields: z.record(z.string().min(1), contextField).default({}),
+  align: z.enum(ALIGN_VALUES).default('asof'),
+  tolerance: duration.optional(),
+});
+
+const labelSource = z.strictObject({
+  path: z.string().min(1).optional(),
+  id: name.default('id'),
+  label: name.default('label'),
+  task: z.enum(TASK_VALUES).optional(),
+  classes: z.array(z.string()).min(1).optional(),
+});
+
+const scenarioSource = z.strictObject({
+  name: z.string().min(1),
+  n: positiveInt.default(600),
+  seed: z.number().int().default(1),
+  options: z.record(z.string(), z.unknown()).default({}),
+});
+
+const dataSources = {
+  series: seriesSource.optional(),
+  metadata: metadataSource.optional(),
+  context: contextSource.optional(),
+  labels: labelSource.optional(),
+  scenario: scenarioSource.optional(),
+  group: name.optional(),
+};
+
+const testData = z.strictObject(dataSources);
+
+const data = z
+  .strictObject({ ...dataSources, test: testData.optional() })
+  .superRefine((d, ctx) => {
+    if (!d.series && !d.scenario) {
+      ctx.addIssue({ code: 'custom', path: ['series'], message: 'data needs series (files) or scenario (synthetic)', input: undefined, params: { expected: '{ path, format, id, time, channels }' } });
+    }
+    if (d.series && d.scenario) {
+      ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give either series files or a scenario, not both', input: d.scenario.name, params: { expected: 'no scenario when series is given' } });
+    }
+  });
+
+const model = z.strictObject({
+  encoder: z.enum(ENCODER_VALUES).default('lstm'),
+  fusion: z.enum(FUSION_VALUES).default('early'),
+  embedding: z.record(z.string().min(1), positiveInt).default({}),
+  units: positiveInt.default(64),
+  layers: positiveInt.default(1),
+  heads: positiveInt.default(4),
+  headUnits: z.number().int().min(0).default(64),
+  dropout: fraction.default(0.1),
+  timeSteps: positiveInt.nullable().default(null),
+});
+
+const split = z
+  .strictObject({
+    strategy: z.enum(SPLIT_STRATEGY_VALUES).default('stratified'),
+    groupBy: name.optional(),
+    valid: fraction.default(0.15),
+    test: fraction.default(0.15),
+    seed: z.number().int().default(42),
+  })
+  .superRefine((s, ctx) => {
+    if ((s.strategy === 'group' || s.strategy === 'stratified-group') && !s.groupBy) {
+      ctx.addIssue({ code: 'custom', path: ['groupBy'], message: `strategy ${s.strategy} needs groupBy`, input: undefined, params: { expected: 'a column name' } });
+    }
+    if (s.valid + s.test >= 1) {
+      ctx.addIssue({ code: 'custom', path: ['test'], message: 'valid + test must leave records to train on', input: s.test, params: { expected: `< ${(1 - s.valid).toFixed(3)}` } });
+    }
+  });
+
+const earlyStopping = z.union([
+  z.literal(false),
+  z.strictObject({
+    monitor: z.enum(MONITOR_VALUES).default('val_loss'),
+    patience: positiveInt.default(8),
+    minDelta: z.number().min(0).default(0),
+    restoreBestWeights: z.boolean().default(true),
+  }),
+]);
+
+const lrSchedule = z.strictObject({
+  type: z.enum(LR_SCHEDULE_VALUES).default('none'),
+  monitor: z.enum(MONITOR_VALUES).default('val_loss'),
+  factor: z.number().gt(0).lt(1).default(0.5),
+  patience: positiveInt.default(3),
+  minLearningRate: z.number().min(0).default(1e-6),
+  warmupEpochs: z.number().int().min(0).default(0),
+});
+
+const train = z.strictObject({
+  epochs: positiveInt.default(50),
+  batchSize: positiveInt.default(32),
+  learningRate: z.number().gt(0).default(0.001),
+  optimizer: z.enum(OPTIMIZER_VALUES).default('adam'),
+  earlyStopping: earlyStopping.prefault({}),
+  lrSchedule: lrSchedule.prefault({}),
+  classWeights: z.union([z.enum(['none', 'balanced']), z.record(z.string(), z.number().min(0))]).default('none'),
+  clipNorm: z.number().gt(0).nullable().default(null),
+  checkpointEvery: z.number().int().min(0).default(0),
+  checkpointDir: z.string().min(1).nullable().default(null),
+  shuffle: z.boolean().default(true),
+  seed: z.number().int().default(42),
+  backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow']).default('auto'),
+});
+
+/** The zod schema of the whole run config. */
+export const runConfigSchema = z.strictObject({
+  data,
+  model: model.prefault({}),
+  split: split.prefault({}),
+  train: train.prefault({}),
+});

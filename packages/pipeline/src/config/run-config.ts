@@ -1,0 +1,288 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseYaml, YAMLParseError } from 'yaml';
+import type { z } from 'zod';
+import { MetaseriesError } from '@metaseries/core';
+import type { AlignMethod, ContextKind, MetadataKind, Task } from '@metaseries/core';
+import { runConfigSchema } from './run-config-schema.js';
+import { zodProblems } from './config-problems.js';
+
+/** Where the series come from. */
+export interface SeriesSourceConfig {
+  /** File holding the series, relative to the config file (made absolute by parsing). Required. */
+  path: string;
+  /** `long` (one row per id × time), `wide`, `jsonl`, `ts` (sktime/aeon) or `parquet`. Default: from the file extension. */
+  format?: 'long' | 'wide' | 'jsonl' | 'ts' | 'parquet';
+  /** Column holding the record id. Default: `'id'`. */
+  id: string;
+  /** Column holding the time stamp. Default: `'time'`. */
+  time: string;
+  /** Channel columns, in order. Default: every numeric column that is not id, time, label or metadata. */
+  channels?: string[];
+}
+
+/** One static metadata field: a kind, or a kind with encoder settings. */
+export type MetadataFieldConfig = MetadataKind | { kind: MetadataKind; embedding?: number; separator?: string };
+/** One context field: a kind, or a kind with its own alignment. */
+export type ContextFieldConfig = ContextKind | { kind: ContextKind; align?: AlignMethod; tolerance?: number };
+
+/** Static metadata per record. */
+export interface MetadataSourceConfig {
+  /** File, relative to the config file. Default: the series file (metadata columns beside the series). */
+  path?: string;
+  /** Id column. Default: `'id'`. */
+  id: string;
+  /** Fields by name and kind. Default: `{}` (inferred by the data loader). */
+  fields: Record<string, MetadataFieldConfig>;
+}
+
+/** Time-varying context with its own time stamps. */
+export interface ContextSourceConfig {
+  /** File, relative to the config file. Default: the series file. */
+  path?: string;
+  /** Id column. Default: `'id'`. */
+  id: string;
+  /** Time column. Default: `'time'`. */
+  time: string;
+  /** Fields by name and kind. Default: `{}`. */
+  fields: Record<string, ContextFieldConfig>;
+  /** Alignment of every field that does not name its own. Default: `'asof'`. */
+  align: AlignMethod;
+  /** Largest age of a usable context value, in milliseconds (`2h` is parsed) or series steps. Default: no limit. */
+  tolerance?: number;
+}
+
+/** The label. */
+export interface LabelSourceConfig {
+  /** File, relative to the config file. Default: the series file. */
+  path?: string;
+  /** Id column. Default: `'id'`. */
+  id: string;
+  /** Label column. Default: `'label'`. */
+  label: string;
+  /** Task. Default: inferred from the label values by the data loader. */
+  task?: Task;
+  /** Class names in output order. Default: sorted distinct values seen in the training split. */
+  classes?: string[];
+}
+
+/** A seeded synthetic scenario from `@metaseries/data` instead of files. */
+export interface ScenarioSourceConfig {
+  /** Scenario name (see the data package's `generateScenario`). Required. */
+  name: string;
+  /** Number of records. Default: `600`. */
+  n: number;
+  /** Generator seed. Default: `1`. */
+  seed: number;
+  /** Extra generator options. Default: `{}`. */
+  options: Record<string, unknown>;
+}
+
+/** Where records come from: files or a synthetic scenario. */
+export interface DataSourcesConfig {
+  series?: SeriesSourceConfig;
+  metadata?: MetadataSourceConfig;
+  context?: ContextSourceConfig;
+  labels?: LabelSourceConfig;
+  scenario?: ScenarioSourceConfig;
+  /** Column holding the group (patient, engine) for group-aware splits. Default: `split.groupBy`. */
+  group?: string;
+}
+
+/** `data`: the only required section. */
+export interface DataConfig extends DataSourcesConfig {
+  /** A separate test set of the same shape. Default: none (the test split is drawn from `data`). */
+  test?: DataSourcesConfig;
+}
+
+/** `model`: the series encoder and fusion strategy (fusion's `ModelConfig`). */
+export interface ModelSectionConfig {
+  /** Series encoder. Default: `'lstm'`. */
+  encoder: 'lstm' | 'gru' | 'fcn' | 'resnet' | 'inception' | 'transformer';
+  /** How metadata joins the series. Default: `'early'`. */
+  fusion: 'none' | 'early' | 'attention' | 'late' | 'film' | 'gated';
+  /** Embedding width per categorical field. Default: `{}` (the encoders' rule from cardinality). */
+  embedding: Record<string, number>;
+  /** Width of the series encoder (LSTM/GRU units, transformer model width). Default: `64`. */
+  units: number;
+  /** Stacked encoder layers. Default: `1`. */
+  layers: number;
+  /** Attention heads (attention fusion, transformer). Default: `4`. */
+  heads: number;
+  /** Width of the dense layer before the output; `0` for none. Default: `64`. */
+  headUnits: number;
+  /** Dropout rate in [0, 1). Default: `0.1`. */
+  dropout: number;
+  /** Series length after padding/truncation; `null` for the longest training series. Default: `null`. */
+  timeSteps: number | null;
+}
+
+/** `split`: train / valid / test. */
+export interface SplitConfig {
+  /** `random`, `stratified` (by label), `group` or `stratified-group`. Default: `'stratified'`. */
+  strategy: 'random' | 'stratified' | 'group' | 'stratified-group';
+  /** Group column for group strategies (no group lands in two splits). Default: none; required by group strategies. */
+  groupBy?: string;
+  /** Fraction of records for validation. Default: `0.15`. */
+  valid: number;
+  /** Fraction for test (ignored when `data.test` is given). Default: `0.15`. */
+  test: number;
+  /** Seed of the split. Default: `42`. */
+  seed: number;
+}
+
+/** Validation metric watched by early stopping and reduce-on-plateau. */
+export type MonitorMetric =
+  | 'val_loss'
+  | 'val_accuracy'
+  | 'val_balanced_accuracy'
+  | 'val_f1_macro'
+  | 'val_auroc'
+  | 'val_pr_auc'
+  | 'val_rmse'
+  | 'val_mae';
+
+/** `train.earlyStopping`, or `false` to train every epoch. */
+export interface EarlyStoppingConfig {
+  /** Metric to watch. Default: `'val_loss'` (lower is better; accuracy-like metrics: higher). */
+  monitor: MonitorMetric;
+  /** Epochs without improvement before stopping. Default: `8`. */
+  patience: number;
+  /** Smallest change that counts as an improvement. Default: `0`. */
+  minDelta: number;
+  /** Put back the weights of the best epoch at the end. Default: `true`. */
+  restoreBestWeights: boolean;
+}
+
+/** `train.lrSchedule`. */
+export interface LrScheduleConfig {
+  /** `none`, `reduce-on-plateau` or `cosine` (to 0 over `epochs`). Default: `'none'`. */
+  type: 'none' | 'reduce-on-plateau' | 'cosine';
+  /** Metric watched by reduce-on-plateau. Default: `'val_loss'`. */
+  monitor: MonitorMetric;
+  /** Multiplier on a plateau, in (0, 1). Default: `0.5`. */
+  factor: number;
+  /** Epochs without improvement before reducing. Default: `3`. */
+  patience: number;
+  /** Floor of the learning rate. Default: `1e-6`. */
+  minLearningRate: number;
+  /** Epochs of linear warm-up before the schedule (cosine). Default: `0`. */
+  warmupEpochs: number;
+}
+
+/** `train`. */
+export interface TrainConfig {
+  /** Maximum epochs. Default: `50`. */
+  epochs: number;
+  /** Records per batch. Default: `32`. */
+  batchSize: number;
+  /** Initial learning rate. Default: `0.001`. */
+  learningRate: number;
+  /** Optimizer. Default: `'adam'`. */
+  optimizer: 'adam' | 'sgd' | 'rmsprop';
+  /** Early stopping. Default: `{ monitor: 'val_loss', patience: 8, minDelta: 0, restoreBestWeights: true }`. */
+  earlyStopping: EarlyStoppingConfig | false;
+  /** Learning-rate schedule. Default: `{ type: 'none' }`. */
+  lrSchedule: LrScheduleConfig;
+  /** `none`, `balanced` (inverse frequency on the train split) or a weight per class name. Default: `'none'`. */
+  classWeights: 'none' | 'balanced' | Record<string, number>;
+  /** Largest global gradient norm; `null` for no clipping. Default: `null`. */
+  clipNorm: number | null;
+  /** Write a checkpoint every N epochs; `0` for never. Default: `0`. */
+  checkpointEvery: number;
+  /** Folder for checkpoints (relative to the config file). Default: `null` (the `fit` option `checkpointDir`). */
+  checkpointDir: string | null;
+  /** Shuffle the train split every epoch. Default: `true`. */
+  shuffle: boolean;
+  /** Seed of weight initialisation, shuffling and dropout. Default: `42`. */
+  seed: number;
+  /** tfjs backend: `auto` (tensorflow > wasm > cpu), `cpu`, `wasm`, `tensorflow`. Default: `'auto'`. */
+  backend: 'auto' | 'cpu' | 'wasm' | 'tensorflow';
+}
+
+/** A validated run config with every default filled in and every path absolute. */
+export interface RunConfig {
+  data: DataConfig;
+  model: ModelSectionConfig;
+  split: SplitConfig;
+  train: TrainConfig;
+}
+
+/** What a user may write: every section but `data` optional, every key with a default optional. */
+export type RunConfigInput = z.input<typeof runConfigSchema>;
+
+// The hand-written RunConfig (with its documentation) must stay identical to the schema's output.
+type SchemaOutput = z.output<typeof runConfigSchema>;
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _runConfigMatchesSchema: Same<RunConfig, SchemaOutput> = true;
+void _runConfigMatchesSchema;
+
+/** Options of {@link parseRunConfig}. */
+export interface ParseRunConfigOptions {
+  /** File the config came from: named in errors, and its folder is the base of relative paths. Default: none. */
+  file?: string;
+  /** Base folder of relative paths. Default: the folder of `file`, else the current working directory. */
+  baseDir?: string;
+}
+
+/** A config with only the required `data.series.path`, every other key at its default. */
+export const defaultRunConfig: RunConfig = parseRunConfig({ data: { series: { path: 'series.csv' } } }, { baseDir: '.' });
+
+/**
+ * Parses and validates a run config given as JSON or YAML text, or as an object. Fills every
+ * default, parses durations (`2h` → milliseconds) and makes data paths absolute (relative to
+ * the config file's folder). Throws `CONFIG_PARSE` for text that is not JSON/YAML and
+ * `CONFIG_INVALID` with `details.problems[]` (`{ path, message, value, expected }`, one per
+ * problem, e.g. `train.earlyStopping.patience`) for a config that does not fit the schema.
+ */
+export function parseRunConfig(textOrObject: string | unknown, options: ParseRunConfigOptions = {}): RunConfig {
+  const raw = typeof textOrObject === 'string' ? parseText(textOrObject, options.file) : textOrObject;
+  const result = runConfigSchema.safeParse(raw, { reportInput: true });
+  if (!result.success) {
+    const problems = zodProblems(result.error.issues);
+    const first = problems[0]!;
+    throw new MetaseriesError(
+      'CONFIG_INVALID',
+      `run config has ${problems.length} problem${problems.length > 1 ? 's' : ''}, first at ${first.path}: ${first.message}`,
+      { file: options.file, field: first.path, value: first.value, expected: first.expected, problems },
+    );
+  }
+  const baseDir = options.baseDir ?? (options.file ? path.dirname(path.resolve(options.file)) : process.cwd());
+  return resolvePaths(result.data as RunConfig, baseDir);
+}
+
+/** Reads a run config file (`.json`, `.yaml`, `.yml`) and parses it with {@link parseRunConfig}. */
+export async function loadRunConfig(file: string): Promise<RunConfig> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    throw new MetaseriesError('CONFIG_NOT_FOUND', `cannot read run config ${file}: ${(e as Error).message}`, { file }, { cause: e });
+  }
+  return parseRunConfig(text, { file });
+}
+
+function parseText(text: string, file: string | undefined): unknown {
+  if (text.trim() === '') throw new MetaseriesError('CONFIG_PARSE', 'run config is empty', { file, expected: 'JSON or YAML with at least a data section' });
+  try {
+    return parseYaml(text, { prettyErrors: true, uniqueKeys: true });
+  } catch (e) {
+    const line = e instanceof YAMLParseError ? e.linePos?.[0]?.line : undefined;
+    throw new MetaseriesError('CONFIG_PARSE', `run config is not valid JSON or YAML: ${(e as Error).message.split('\n')[0]}`, { file, line }, { cause: e });
+  }
+}
+
+function resolvePaths(config: RunConfig, baseDir: string): RunConfig {
+  const abs = (p: string | undefined) => (p === undefined ? undefined : path.resolve(baseDir, p));
+  const sources = <T extends DataSourcesConfig>(d: T): T => ({
+    ...d,
+    ...(d.series && { series: { ...d.series, path: abs(d.series.path)! } }),
+    ...(d.metadata?.path !== undefined && { metadata: { ...d.metadata, path: abs(d.metadata.path) } }),
+    ...(d.context?.path !== undefined && { context: { ...d.context, path: abs(d.context.path) } }),
+    ...(d.labels?.path !== undefined && { labels: { ...d.labels, path: abs(d.labels.path) } }),
+  });
+  const data = sources(config.data);
+  if (config.data.test) data.test = sources(config.data.test);
+  const train = config.train.checkpointDir === null ? config.train : { ...config.train, checkpointDir: abs(config.train.checkpointDir)! };
+  return { ...config, data, train };
+}
