@@ -36,3 +36,4 @@ export { initBackend, backendInfo } from './backend/init-backend.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';
 export { registerMissingKernels } from './backend/kernels/register-kernels.js';
 export type { KernelRegistration } from './backend/kernels/register-kernels.js';
+export { lstmSequence, registerLstmSequenceKernels } from './ops/lstm-sequence.js';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MetaseriesError } from '../errors.js';
 import { installChainedOps } from '../chained-ops.js';
 import { registerMissingKernels, type KernelRegistration } from './kernels/register-kernels.js';
+import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
 
 /** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -91,6 +92,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     try {
       await activate(name, options);
       active = { name, kernels: registerMissingKernels(name) };
+      registerLstmSequenceKernels(name);
       return name;
     } catch (e) {
       failures.push(`${name}: ${(e as Error).message.split('\n')[0]}`);

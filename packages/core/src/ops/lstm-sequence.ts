@@ -1,0 +1,267 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
+
+/*
+ * A whole LSTM sequence as one kernel (forward) and one kernel (backward through time).
+ *
+ * tfjs-layers' LSTM issues ~15 small ops per time step; on wasm each costs 25–50 µs of dispatch,
+ * so a 100-step sequence spends most of its time outside arithmetic. Here a step is one matrix
+ * product in the backend's own BatchMatMul kernel (h·Wr) plus one pass of JS over the gates,
+ * and the input projection (X·W) and the weight gradients are one large matrix product each.
+ *
+ * Gate layout is Keras'/tfjs-layers': z = [i | f | c | o], each `units` wide; i, f, o use the
+ * logistic sigmoid, the candidate and the output use tanh. Masked steps (mask 0) carry the
+ * previous h and c unchanged, as tfjs-layers' RNN does.
+ */
+
+export const LSTM_SEQUENCE = 'MetaseriesLstmSequence';
+export const LSTM_SEQUENCE_GRAD = 'MetaseriesLstmSequenceGrad';
+
+type Backend = KernelBackendLike;
+
+function view(b: Backend, t: TensorInfo): Float32Array {
+  if (b.typedArrayFromHeap) return b.typedArrayFromHeap(t) as Float32Array;
+  return b.readSync(t.dataId) as Float32Array;
+}
+
+/** `a [M,K] · b [K,N]` in the backend's BatchMatMul; returns a new tensor info `[1,M,N]`. */
+function matMul(backendName: string, backend: unknown, a: TensorInfo, b: TensorInfo, m: number, k: number, n: number): TensorInfo {
+  const kernel = getKernel('BatchMatMul', backendName)!;
+  return kernel.kernelFunc({
+    inputs: { a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' }, b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' } },
+    backend: backend as never,
+    attrs: { transposeA: false, transposeB: false },
+  }) as TensorInfo;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+function forwardConfig(backendName: string): KernelConfig {
+  return {
+    kernelName: LSTM_SEQUENCE,
+    backendName,
+    kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as Backend;
+      const { x, kernel, recurrentKernel, bias, mask } = inputs as Record<string, TensorInfo>;
+      const [B, T, F] = x!.shape as [number, number, number];
+      const U = recurrentKernel!.shape[0]!;
+      const G = 4 * U;
+      // X·W for every step at once: [B*T, F] x [F, 4U]
+      const xw = matMul(backendName, backend, x!, kernel!, B * T, F, G);
+      const bv = b.readSync(bias!.dataId) as Float32Array;
+      const mv = b.readSync(mask!.dataId) as Float32Array;
+      const h = makeFloatOutput(b, [1, B, U], () => undefined);
+      const seq = makeFloatOutput(b, [B, T, U], () => undefined);
+      const cells = makeFloatOutput(b, [B, T, U], () => undefined);
+      const gates = makeFloatOutput(b, [B, T, G], () => undefined);
+      const c = new Float32Array(B * U);
+      for (let t = 0; t < T; t++) {
+        const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
+        // views are taken after every allocation: a growing wasm heap detaches older ones
+        const xwv = view(b, xw);
+        const hrv = view(b, hr);
+        const hv = view(b, h);
+        const seqv = view(b, seq);
+        const cellv = view(b, cells);
+        const gv = view(b, gates);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const on = mv[row]! > 0;
+          const zo = row * G;
+          const ho = bi * U;
+          const so = row * U;
+          if (!on) {
+            for (let u = 0; u < U; u++) {
+              seqv[so + u] = hv[ho + u]!;
+              cellv[so + u] = c[ho + u]!;
+            }
+            continue;
+          }
+          const ro = bi * G;
+          for (let u = 0; u < U; u++) {
+            const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
+            const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
+            const g = Math.tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
+            const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[3 * U + u]!);
+            const cn = f * c[ho + u]! + i * g;
+            c[ho + u] = cn;
+            const hn = o * Math.tanh(cn);
+            hv[ho + u] = hn;
+            seqv[so + u] = hn;
+            cellv[so + u] = cn;
+            gv[zo + u] = i;
+            gv[zo + U + u] = f;
+            gv[zo + 2 * U + u] = g;
+            gv[zo + 3 * U + u] = o;
+          }
+        }
+        b.disposeData(hr.dataId);
+      }
+      b.disposeData(xw.dataId);
+      b.disposeData(h.dataId);
+      return [seq, cells, gates];
+    },
+  };
+}
+
+function backwardConfig(backendName: string): KernelConfig {
+  return {
+    kernelName: LSTM_SEQUENCE_GRAD,
+    backendName,
+    kernelFunc: ({ inputs, backend }) => {
+      const b = backend as unknown as Backend;
+      const { dy, x, kernel, recurrentKernel, mask, seq, cells, gates } = inputs as Record<string, TensorInfo>;
+      const [B, T, F] = x!.shape as [number, number, number];
+      const U = recurrentKernel!.shape[0]!;
+      const G = 4 * U;
+      const dyv = b.readSync(dy!.dataId) as Float32Array;
+      const mv = b.readSync(mask!.dataId) as Float32Array;
+      const seqv = b.readSync(seq!.dataId) as Float32Array;
+      const cellv = b.readSync(cells!.dataId) as Float32Array;
+      const gv = b.readSync(gates!.dataId) as Float32Array;
+      const wrv = b.readSync(recurrentKernel!.dataId) as Float32Array;
+      const wv = b.readSync(kernel!.dataId) as Float32Array;
+      // Wr^T [4U, U] and W^T [4U, F], laid out once so every product runs without transpose flags.
+      const wrT = makeFloatOutput(b, [G, U], (out) => {
+        for (let r = 0; r < U; r++) for (let q = 0; q < G; q++) out[q * U + r] = wrv[r * G + q]!;
+      });
+      const wT = makeFloatOutput(b, [G, F], (out) => {
+        for (let r = 0; r < F; r++) for (let q = 0; q < G; q++) out[q * F + r] = wv[r * G + q]!;
+      });
+      const dZ = makeFloatOutput(b, [B, T, G], () => undefined);
+      const dzStep = makeFloatOutput(b, [1, B, G], () => undefined);
+      const dh = new Float32Array(B * U);
+      const dc = new Float32Array(B * U);
+      for (let t = T - 1; t >= 0; t--) {
+        const dzv = view(b, dZ);
+        const dsv = view(b, dzStep);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const ho = bi * U;
+          const zo = row * G;
+          const so = bi * G;
+          for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
+          if (!(mv[row]! > 0)) {
+            // carried step: gradients flow to the previous step untouched
+            for (let q = 0; q < G; q++) dsv[so + q] = 0;
+            continue;
+          }
+          for (let u = 0; u < U; u++) {
+            const i = gv[zo + u]!;
+            const f = gv[zo + U + u]!;
+            const g = gv[zo + 2 * U + u]!;
+            const o = gv[zo + 3 * U + u]!;
+            const cn = cellv[row * U + u]!;
+            const cp = t > 0 ? cellv[(row - 1) * U + u]! : 0;
+            const tc = Math.tanh(cn);
+            const dhu = dh[ho + u]!;
+            const dcu = dc[ho + u]! + dhu * o * (1 - tc * tc);
+            const dzi = dcu * g * i * (1 - i);
+            const dzf = dcu * cp * f * (1 - f);
+            const dzg = dcu * i * (1 - g * g);
+            const dzo = dhu * tc * o * (1 - o);
+            dc[ho + u] = dcu * f;
+            dsv[so + u] = dzi;
+            dsv[so + U + u] = dzf;
+            dsv[so + 2 * U + u] = dzg;
+            dsv[so + 3 * U + u] = dzo;
+            dzv[zo + u] = dzi;
+            dzv[zo + U + u] = dzf;
+            dzv[zo + 2 * U + u] = dzg;
+            dzv[zo + 3 * U + u] = dzo;
+          }
+        }
+        // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
+        const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
+        const backv = view(b, back);
+        for (let bi = 0; bi < B; bi++) {
+          const on = mv[bi * T + t]! > 0;
+          const ho = bi * U;
+          for (let u = 0; u < U; u++) dh[ho + u] = on ? backv[ho + u]! : dh[ho + u]!;
+        }
+        b.disposeData(back.dataId);
+      }
+      // Hprev^T [U, B*T] and X^T [F, B*T] for the weight gradients.
+      const xv = b.readSync(x!.dataId) as Float32Array;
+      const hPrevT = makeFloatOutput(b, [U, B * T], (out) => {
+        const BT = B * T;
+        for (let bi = 0; bi < B; bi++)
+          for (let t = 1; t < T; t++) {
+            const src = (bi * T + t - 1) * U;
+            const col = bi * T + t;
+            for (let u = 0; u < U; u++) out[u * BT + col] = seqv[src + u]!;
+          }
+      });
+      const xT = makeFloatOutput(b, [F, B * T], (out) => {
+        const BT = B * T;
+        for (let r = 0; r < BT; r++) for (let k = 0; k < F; k++) out[k * BT + r] = xv[r * F + k]!;
+      });
+      const dWr = matMul(backendName, backend, hPrevT, dZ, U, B * T, G);
+      const dW = matMul(backendName, backend, xT, dZ, F, B * T, G);
+      const dX = matMul(backendName, backend, dZ, wT, B * T, G, F);
+      const dzAll = view(b, dZ);
+      const biasSum = new Float32Array(G);
+      for (let r = 0; r < B * T; r++) for (let q = 0; q < G; q++) biasSum[q]! += dzAll[r * G + q]!;
+      const dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
+      for (const t of [wrT, wT, dZ, dzStep, hPrevT, xT]) b.disposeData(t.dataId);
+      return [
+        { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
+        { dataId: dW.dataId, shape: [F, G], dtype: 'float32' },
+        { dataId: dWr.dataId, shape: [U, G], dtype: 'float32' },
+        dBias,
+      ];
+    },
+  };
+}
+
+const registeredFor = new Set<string>();
+let gradientRegistered = false;
+
+/** Registers the fused LSTM kernels for a backend (done by `initBackend`). */
+export function registerLstmSequenceKernels(backendName: string): void {
+  if (registeredFor.has(backendName) || !getKernel('BatchMatMul', backendName)) return;
+  registerKernel(forwardConfig(backendName));
+  registerKernel(backwardConfig(backendName));
+  registeredFor.add(backendName);
+  if (!gradientRegistered) {
+    registerGradient({
+      kernelName: LSTM_SEQUENCE,
+      inputsToSave: ['x', 'kernel', 'recurrentKernel', 'bias', 'mask'],
+      outputsToSave: [true, true, true],
+      gradFunc: (dys, saved) => {
+        const [x, kernel, recurrentKernel, , mask, seq, cells, gates] = saved;
+        const dy = (Array.isArray(dys) ? dys[0] : dys) ?? tf.zerosLike(seq!);
+        // All four gradients come from one kernel run. Computed here, not inside the lambdas: the
+        // tape runs each lambda in its own tidy, which would dispose the siblings.
+        const g = tf.engine().runKernel(LSTM_SEQUENCE_GRAD, { dy, x: x!, kernel: kernel!, recurrentKernel: recurrentKernel!, mask: mask!, seq: seq!, cells: cells!, gates: gates! }) as tf.Tensor[];
+        const all = () => g;
+        return {
+          x: () => all()[0]!,
+          kernel: () => all()[1]!,
+          recurrentKernel: () => all()[2]!,
+          bias: () => all()[3]!,
+          mask: () => tf.zerosLike(mask!),
+        };
+      },
+    });
+    gradientRegistered = true;
+  }
+}
+
+/**
+ * Runs an LSTM over a whole sequence in one fused kernel (differentiable).
+ *
+ * @param x `[B, T, F]` inputs.
+ * @param kernel `[F, 4U]` input weights, gate order i, f, c, o.
+ * @param recurrentKernel `[U, 4U]` recurrent weights.
+ * @param bias `[4U]`.
+ * @param mask `[B, T]`, 1 for real steps, 0 for padding (carries the previous state). Default: all ones.
+ * @returns `[B, T, U]` hidden states; the last step holds the final state.
+ */
+export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, mask?: tf.Tensor2D): tf.Tensor3D {
+  registerLstmSequenceKernels(tf.getBackend());
+  const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
+  const [seq] = tf.engine().runKernel(LSTM_SEQUENCE, { x, kernel, recurrentKernel, bias, mask: m }) as tf.Tensor[];
+  return seq as tf.Tensor3D;
+}
