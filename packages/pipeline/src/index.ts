@@ -21,3 +21,9 @@ export type {
 } from './config/run-config.js';
 export type { ConfigProblem } from './config/config-problems.js';
 export { parseDuration } from './config/duration.js';
+export { saveBundle, loadBundle, serializeBundle, PREPROCESSING_FILE, METRICS_FILE } from './bundle/bundle.js';
+export type { ModelBundle } from './bundle/bundle.js';
+export { BUNDLE_FORMAT_VERSION, MANIFEST_FILE, readVerifiedBundleFiles } from './bundle/bundle-manifest.js';
+export type { BundleManifest, BundleFileEntry, BundleFiles, VerifiedBundleFiles } from './bundle/bundle-manifest.js';
+export { recoverBundleFolder, locateBundleFolder } from './bundle/atomic-bundle-folder.js';
+export type { LocatedBundleFolder } from './bundle/atomic-bundle-folder.js';
