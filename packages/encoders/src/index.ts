@@ -1,1 +1,1 @@
-export {};
+export type { EncodedSchema, EncodedInputSpec, EncodedFieldInfo } from './encoded-schema.js';
