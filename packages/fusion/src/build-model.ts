@@ -1,0 +1,192 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { MetaseriesError, TASKS, type Task } from '@metaseries/core';
+import type { EncodedSchema } from './encoded-schema.js';
+import { encodedInputs } from './encoded-inputs.js';
+import { Film } from './layers/film.js';
+import { MaskedPooling } from './layers/masked-pooling.js';
+import { MetadataAttentionPooling } from './layers/metadata-attention-pooling.js';
+import { MetadataGate } from './layers/metadata-gate.js';
+import { RepeatConcat } from './layers/repeat-concat.js';
+import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './model-config.js';
+import { SeedSequence } from './seed-sequence.js';
+import { fcnEncoder } from './series-encoders/fcn-encoder.js';
+import { inceptionEncoder } from './series-encoders/inception-encoder.js';
+import { recurrentEncoder } from './series-encoders/recurrent-encoder.js';
+import { resnetEncoder } from './series-encoders/resnet-encoder.js';
+import { applyLayer, type SeriesEncoderInput } from './series-encoders/series-encoder.js';
+import { transformerEncoder } from './series-encoders/transformer-encoder.js';
+
+/** Options of {@link buildModel}. */
+export interface BuildModelOptions {
+  /** Seed of every weight initialiser and dropout mask. Default: `42`. */
+  seed?: number;
+  /** Adam's learning rate. Default: `0.001`. */
+  learningRate?: number;
+}
+
+/** Defaults of {@link BuildModelOptions}. */
+export const defaultBuildModelOptions: Required<BuildModelOptions> = { seed: 42, learningRate: 0.001 };
+
+/** Name of the model output holding the predictions of a classification task. */
+export const PROBABILITIES_OUTPUT = 'probabilities';
+/** Name of the model output holding the predictions of a regression task. */
+export const PREDICTION_OUTPUT = 'prediction';
+/** Name of the second output of an `attention` model: the weights `[B, heads, T]`. */
+export const ATTENTION_OUTPUT = 'attention';
+
+/** Loss of the `attention` output: nothing to learn there, so always zero. */
+function attentionLoss(_yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.sum(yPred, [1, 2]), 0);
+}
+
+const LOSS: Record<Task, string> = {
+  binary: 'binaryCrossentropy',
+  multiclass: 'categoricalCrossentropy',
+  multilabel: 'binaryCrossentropy',
+  regression: 'meanSquaredError',
+};
+
+const ACTIVATION: Record<Task, 'sigmoid' | 'softmax' | 'linear'> = {
+  binary: 'sigmoid',
+  multiclass: 'softmax',
+  multilabel: 'sigmoid',
+  regression: 'linear',
+};
+
+function seriesEncoder(config: ModelConfig, input: SeriesEncoderInput): tfl.SymbolicTensor {
+  switch (config.encoder) {
+    case 'lstm':
+    case 'gru':
+      return recurrentEncoder(config.encoder, input);
+    case 'fcn':
+      return fcnEncoder(input);
+    case 'resnet':
+      return resnetEncoder(input);
+    case 'inception':
+      return inceptionEncoder(input);
+    case 'transformer':
+      return transformerEncoder(input);
+  }
+}
+
+function checkSchema(encoded: EncodedSchema): void {
+  if (!TASKS.includes(encoded.task)) {
+    throw new MetaseriesError('FUSION_INVALID_SCHEMA', `unknown task ${encoded.task}`, { field: 'task', value: encoded.task, expected: TASKS.join(' | ') });
+  }
+  if (!Number.isInteger(encoded.outputs) || encoded.outputs < 1) {
+    throw new MetaseriesError('FUSION_INVALID_SCHEMA', 'outputs must be a positive integer', { field: 'outputs', value: encoded.outputs, expected: 'integer >= 1' });
+  }
+  if ((encoded.task === 'binary' || encoded.task === 'regression') && encoded.outputs !== 1) {
+    throw new MetaseriesError('FUSION_INVALID_SCHEMA', `a ${encoded.task} task has one output`, { field: 'outputs', value: encoded.outputs, expected: '1' });
+  }
+}
+
+/** The name of the prediction output for a task: `probabilities`, or `prediction` for regression. */
+export function predictionOutputName(task: Task): string {
+  return task === 'regression' ? PREDICTION_OUTPUT : PROBABILITIES_OUTPUT;
+}
+
+/**
+ * Builds and compiles (Adam, the task's loss) a tfjs-layers model: the inputs of `encoded`, a
+ * series encoder, a fusion strategy and a head.
+ *
+ * - Inputs: one per `encoded.inputs` entry, named as there, except those of `excludeFields` (and
+ *   the static metadata inputs for fusion `none`); feed them by `model.inputNames`.
+ * - Time-varying context `[B,T,K]` is concatenated to the series at every step, whatever the
+ *   fusion (so `none` still sees context; only static metadata is what the strategies fuse).
+ * - Outputs: `probabilities` (sigmoid for binary/multilabel, softmax for multiclass) or
+ *   `prediction` (linear, regression); for `attention` a second output `attention`: the weights
+ *   `[B, heads, T]`, 0 on padded steps, summing to 1 over the real ones. Train such a model with
+ *   {@link trainingTargets}.
+ *
+ * Throws `FUSION_INVALID_CONFIG` (naming the key) for a bad config or a strategy that needs
+ * static metadata the schema does not have, `FUSION_INVALID_SCHEMA` for a bad schema.
+ */
+export function buildModel(configInput: ModelConfigInput, encoded: EncodedSchema, options: BuildModelOptions = {}): tfl.LayersModel {
+  const config = resolveModelConfig(configInput);
+  const { seed, learningRate } = { ...defaultBuildModelOptions, ...options };
+  checkSchema(encoded);
+  const seeds = new SeedSequence(seed);
+  // `none` reads no static metadata: its inputs are left out (a model input that reaches no
+  // output would not survive save → load).
+  const staticFields = encoded.fields.filter((f) => f.scope === 'static').map((f) => f.name);
+  const exclude = config.fusion === 'none' ? [...config.excludeFields, ...staticFields] : config.excludeFields;
+  const { inputs, series, mask, metadata, context } = encodedInputs(encoded, exclude, seeds);
+  if (config.fusion !== 'none' && metadata === null) {
+    throw new MetaseriesError(
+      'FUSION_INVALID_CONFIG',
+      `model config: fusion '${config.fusion}' needs at least one static metadata field, and the schema has none${config.excludeFields.length ? ' once excludeFields are left out' : ''}; use fusion 'none'`,
+      { field: 'fusion', value: config.fusion, expected: 'none' },
+    );
+  }
+
+  let steps = context ? applyLayer(tfl.layers.concatenate({ axis: -1 }), [series, context]) : series;
+  if (config.fusion === 'early' && metadata) steps = applyLayer(new RepeatConcat(), [steps, metadata]);
+  const features = seriesEncoder(config, { steps, mask, config, timeSteps: encoded.timeSteps, seeds });
+
+  let attention: tfl.SymbolicTensor | null = null;
+  let fused: tfl.SymbolicTensor;
+  if (config.fusion === 'attention' && metadata) {
+    const [summary, weights] = new MetadataAttentionPooling({ ...config.attention, seed: seeds.next() }).apply([features, metadata, mask]) as tfl.SymbolicTensor[];
+    fused = summary;
+    attention = applyLayer(tfl.layers.activation({ activation: 'linear', name: ATTENTION_OUTPUT }), weights);
+  } else {
+    const recurrent = config.encoder === 'lstm' || config.encoder === 'gru';
+    const mode = config.pooling === 'auto' ? (recurrent && !config.recurrent.bidirectional ? 'last' : 'mean') : config.pooling;
+    const pooled = applyLayer(new MaskedPooling({ mode }), [features, mask]);
+    if (config.fusion === 'late' && metadata) {
+      let m = metadata;
+      for (const units of config.metadataUnits) {
+        m = applyLayer(tfl.layers.dense({ units, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next() }) }), m);
+      }
+      fused = applyLayer(tfl.layers.concatenate({ axis: -1 }), [pooled, m]);
+    } else if (config.fusion === 'film' && metadata) {
+      fused = applyLayer(new Film(), [pooled, metadata]);
+    } else if (config.fusion === 'gated' && metadata) {
+      fused = applyLayer(new MetadataGate({ seed: seeds.next() }), [pooled, metadata]);
+    } else {
+      fused = pooled;
+    }
+  }
+
+  let h = fused;
+  if (config.headUnits > 0) {
+    if (config.dropout > 0) h = applyLayer(tfl.layers.dropout({ rate: config.dropout, seed: seeds.next() }), h);
+    h = applyLayer(tfl.layers.dense({ units: config.headUnits, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next() }) }), h);
+  }
+  if (config.dropout > 0) h = applyLayer(tfl.layers.dropout({ rate: config.dropout, seed: seeds.next() }), h);
+  const outputName = predictionOutputName(encoded.task);
+  const prediction = applyLayer(
+    tfl.layers.dense({
+      units: encoded.outputs,
+      activation: ACTIVATION[encoded.task],
+      kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next() }),
+      name: outputName,
+    }),
+    h,
+  );
+
+  const outputs = attention ? [prediction, attention] : [prediction];
+  const model = tfl.model({ inputs, outputs, name: `metaseries_${config.encoder}_${config.fusion}` });
+  const loss = LOSS[encoded.task];
+  const classification = encoded.task !== 'regression';
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    // tfjs-layers accepts names and functions mixed in one list; its typing does not.
+    loss: attention ? ([loss, attentionLoss] as unknown as string[]) : loss,
+    metrics: classification ? (attention ? { [outputName]: 'accuracy' } : ['accuracy']) : undefined,
+  });
+  return model;
+}
+
+/**
+ * The targets `model.fit` needs for a model built by {@link buildModel}: `y` itself, or for an
+ * `attention` model `[y, zeros [B, heads, T]]` (the attention output has a zero loss; tfjs-layers
+ * still wants a target for it). The caller disposes what it gets back except `y`.
+ */
+export function trainingTargets(model: tfl.LayersModel, y: tf.Tensor, timeSteps: number): tf.Tensor | tf.Tensor[] {
+  if (!model.outputNames.includes(ATTENTION_OUTPUT)) return y;
+  const shape = model.getLayer(ATTENTION_OUTPUT).outputShape as number[];
+  return model.outputNames.map((name) => (name === ATTENTION_OUTPUT ? tf.zeros([y.shape[0], shape[1], timeSteps]) : y));
+}

@@ -1,0 +1,23 @@
+import * as tfl from '@tensorflow/tfjs-layers';
+import type { ModelConfig } from '../model-config.js';
+import type { SeedSequence } from '../seed-sequence.js';
+
+/**
+ * What every series encoder receives: the (masked) step inputs `[B,T,C]`, the mask `[B,T]`, the
+ * resolved config, the fixed series length when known, and the seed sequence.
+ */
+export interface SeriesEncoderInput {
+  steps: tfl.SymbolicTensor;
+  mask: tfl.SymbolicTensor;
+  config: ModelConfig;
+  timeSteps: number | null;
+  seeds: SeedSequence;
+}
+
+/** A series encoder returns step features `[B,T,F]`, zero (or carried over) on padded steps. */
+export type SeriesEncoder = (input: SeriesEncoderInput) => tfl.SymbolicTensor;
+
+/** `layer.apply(x)` typed for one symbolic output. */
+export function applyLayer(layer: tfl.layers.Layer, x: tfl.SymbolicTensor | tfl.SymbolicTensor[]): tfl.SymbolicTensor {
+  return layer.apply(x) as tfl.SymbolicTensor;
+}
