@@ -1,10 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
-import { buildModel, ENCODERS, FUSIONS, trainingTargets, type EncodedSchemaLike, type ModelConfigInput } from './index.js';
+import type { EncodedSchema } from '@metaseries/encoders';
+import { buildModel, ENCODERS, FUSIONS, trainingTargets, type ModelConfigInput } from './index.js';
 
 const T = 6;
-const schema: EncodedSchemaLike = {
+const schema: EncodedSchema = {
   channels: 2,
   timeSteps: T,
   inputs: [

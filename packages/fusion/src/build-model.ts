@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError, TASKS, type Task } from '@metaseries/core';
-import type { EncodedSchema } from './encoded-schema.js';
+import type { EncodedSchema } from '@metaseries/encoders';
 import { encodedInputs } from './encoded-inputs.js';
 import { Film } from './layers/film.js';
 import { MaskedPooling } from './layers/masked-pooling.js';

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError } from '@metaseries/core';
-import type { EncodedInputSpec, EncodedSchema } from './encoded-schema.js';
+import type { EncodedInputSpec, EncodedSchema } from '@metaseries/encoders';
 import type { SeedSequence } from './seed-sequence.js';
 import { applyLayer } from './series-encoders/series-encoder.js';
 

@@ -1,6 +1,6 @@
 export { buildModel, trainingTargets, predictionOutputName, defaultBuildModelOptions, PROBABILITIES_OUTPUT, PREDICTION_OUTPUT, ATTENTION_OUTPUT } from './build-model.js';
 export type { BuildModelOptions } from './build-model.js';
-export type { EncodedSchema as EncodedSchemaLike } from './encoded-schema.js';
+
 export { resolveModelConfig, defaultModelConfig, ENCODERS, FUSIONS } from './model-config.js';
 export type {
   ModelConfig,
