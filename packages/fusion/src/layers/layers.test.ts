@@ -118,8 +118,8 @@ describe('MultiHeadSelfAttention', () => {
     const m = tf.tensor2d([[1, 1, 1, 0]]);
     const a = tf.randomNormal([1, 4, 4], 0, 1, 'float32', 1);
     const b = tf.concat([tf.slice(a, [0, 0, 0], [1, 3, 4]), tf.fill([1, 1, 4], 50)], 1);
-    const ya = (layer.apply([a, m]) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
-    const yb = (layer.apply([b, m]) as tf.Tensor).slice([0, 0, 0], [1, 3, 4]).dataSync();
+    const ya = tf.slice(layer.apply([a, m]) as tf.Tensor, [0, 0, 0], [1, 3, 4]).dataSync();
+    const yb = tf.slice(layer.apply([b, m]) as tf.Tensor, [0, 0, 0], [1, 3, 4]).dataSync();
     Array.from(ya).forEach((v, i) => expect(yb[i]).toBeCloseTo(v, 5));
   });
 });
