@@ -22,7 +22,10 @@ export interface ModelBundle<P extends object = Record<string, unknown>> {
   preprocessing: P;
   /** Metrics by split (`valid`, `test`) and anything else worth keeping. */
   metrics: Record<string, unknown>;
-  /** Extra JSON files to keep in the bundle (e.g. checkpoint state), by file name. Default: none. */
+  /**
+   * Extra files to keep in the bundle (e.g. checkpoint state), by file name: a `Uint8Array` is
+   * written as is (name it `*.bin`), anything else as JSON. Default: none.
+   */
   extras?: Record<string, unknown>;
   /** The manifest it was loaded with or last saved with. */
   manifest?: BundleManifest;
@@ -45,7 +48,7 @@ export async function serializeBundle(bundle: ModelBundle<object>): Promise<Bund
   ]);
   for (const [name, value] of Object.entries(bundle.extras ?? {})) {
     if (RESERVED.has(name)) throw new MetaseriesError('BUNDLE_INVALID_FILE_NAME', `extra file ${name} would overwrite a bundle file`, { field: name });
-    files.set(name, jsonBytes(value));
+    files.set(name, value instanceof Uint8Array ? value : jsonBytes(value));
   }
   return files;
 }
@@ -91,7 +94,7 @@ export async function loadBundle<P extends object = Record<string, unknown>>(dir
   };
   const model = await deserializeModel(need(MODEL_JSON_FILE), need(MODEL_WEIGHTS_FILE), MODEL_JSON_FILE);
   const extras: Record<string, unknown> = {};
-  for (const name of files.keys()) if (!RESERVED.has(name)) extras[name] = parse(name);
+  for (const name of files.keys()) if (!RESERVED.has(name)) extras[name] = name.endsWith('.bin') ? need(name) : parse(name);
   return {
     model,
     preprocessing: parse(PREPROCESSING_FILE) as P,
