@@ -35,7 +35,6 @@ function source(idx: number[], batchSize: number, seed: number): BatchSource {
 }
 
 const trainIdx = Array.from({ length: 64 }, (_, i) => i);
-const validIdx = Array.from({ length: 32 }, (_, i) => 64 + i);
 
 function model(seed: number): tfl.LayersModel {
   const x = tfl.input({ shape: [T, 1], name: 'series' });
