@@ -1,0 +1,430 @@
+import {
+  MetaseriesError,
+  type DatasetSchema,
+  type SeriesRecord,
+  type TensorDataMap,
+  type Task,
+  type MetadataKind,
+  type ContextKind,
+  type Rng,
+} from '@metaseries/core';
+import type { EncodedFieldInfo, EncodedInputSpec, EncodedSchema } from './encoded-schema.js';
+import { defaultEmbeddingSize } from './embedding-size.js';
+import {
+  fitVocabulary,
+  VocabularyLookup,
+  MISSING_INDEX,
+  type VocabularyOptions,
+  type VocabularyState,
+} from './preprocessors/categorical-vocabulary.js';
+import {
+  fitNumericScaler,
+  applyNumericScaler,
+  type NumericScalerOptions,
+  type NumericScalerState,
+} from './preprocessors/numeric-scaler.js';
+import { hashTokens, defaultTextHashingOptions, type TextHashingOptions } from './preprocessors/text-hashing.js';
+
+/** Options of {@link MetadataEncoder.fit}. */
+export interface MetadataEncoderOptions {
+  /** Embedding width per field name; overrides the schema's `embedding` and the default rule. Default: `{}`. */
+  embedding?: Record<string, number>;
+  /** Vocabulary settings for categorical, multi-categorical and context categorical fields. Default: `{ minFrequency: 1 }`. */
+  vocabulary?: VocabularyOptions;
+  /** Scaling of numeric fields (static and context). Default: z-score, clip ±5, missing indicator. */
+  numeric?: NumericScalerOptions;
+  /** Categorical fields with at most this many categories are one-hot encoded instead of embedded. Default: `0` (always embed). */
+  oneHotMaxCategories?: number;
+  /** Hashing of text fields. Default: 256 buckets, unigrams + bigrams. */
+  text?: TextHashingOptions;
+  /** How a multi-categorical field's tags are pooled: average or sum of their embeddings. Default: `'mean'`. */
+  multiCategoricalPooling?: 'mean' | 'sum';
+}
+
+export const defaultMetadataEncoderOptions: Required<MetadataEncoderOptions> = {
+  embedding: {},
+  vocabulary: {},
+  numeric: {},
+  oneHotMaxCategories: 0,
+  text: {},
+  multiCategoricalPooling: 'mean',
+};
+
+/** The fitted state of one field: plain JSON. */
+export type FieldState =
+  | { name: string; scope: 'static'; kind: 'categorical'; vocabulary: VocabularyState; embedding: number; oneHot: boolean }
+  | { name: string; scope: 'static'; kind: 'numeric'; scaler: NumericScalerState }
+  | { name: string; scope: 'static'; kind: 'boolean'; missingRate: number }
+  | {
+      name: string;
+      scope: 'static';
+      kind: 'multiCategorical';
+      vocabulary: VocabularyState;
+      embedding: number;
+      separator: string;
+      pooling: 'mean' | 'sum';
+    }
+  | { name: string; scope: 'static'; kind: 'text'; buckets: number; bigrams: boolean; embedding: number }
+  | { name: string; scope: 'context'; kind: 'categorical'; vocabulary: VocabularyState; embedding: number }
+  | { name: string; scope: 'context'; kind: 'numeric'; scaler: NumericScalerState }
+  | { name: string; scope: 'context'; kind: 'boolean' };
+
+/** What {@link MetadataEncoder.toJSON} returns. */
+export interface MetadataEncoderState {
+  format: 'metaseries.metadata-encoder';
+  version: 1;
+  fields: FieldState[];
+}
+
+/** `meta_<name>` / `ctx_<name>` with anything but letters, digits and `_` replaced by `_`. */
+export function inputName(scope: 'static' | 'context', field: string): string {
+  return `${scope === 'static' ? 'meta' : 'ctx'}_${field.replace(/[^A-Za-z0-9_]/g, '_')}`;
+}
+
+function splitTags(value: unknown, separator: string): unknown[] {
+  if (value === null || value === undefined || value === '') return [];
+  if (Array.isArray(value)) return value;
+  return String(value)
+    .split(separator)
+    .map((t) => t.trim())
+    .filter((t) => t.length > 0);
+}
+
+/** Input width (per record, or per step for context) of a field. */
+function inputWidth(f: FieldState): number {
+  switch (f.kind) {
+    case 'categorical':
+      return f.scope === 'static' && !f.oneHot ? 1 : new VocabularyLookup(f.vocabulary).size;
+    case 'numeric':
+      return f.scope === 'context' ? 2 : f.scaler.missingIndicator ? 2 : 1;
+    case 'boolean':
+      return 2;
+    case 'multiCategorical':
+      return new VocabularyLookup(f.vocabulary).size;
+    case 'text':
+      return f.buckets;
+  }
+}
+
+/** Width of the vector the field's encoder layer outputs. */
+function outputWidth(f: FieldState): number {
+  switch (f.kind) {
+    case 'categorical':
+      return f.scope === 'static' && f.oneHot ? inputWidth(f) : f.embedding;
+    case 'multiCategorical':
+    case 'text':
+      return f.embedding;
+    default:
+      return inputWidth(f);
+  }
+}
+
+/**
+ * Turns the metadata and context of records into model inputs, with every statistic
+ * (vocabularies, scalers) fitted on training records only. Unknown categories map to the
+ * unknown bucket and missing values to the missing bucket or a missing indicator: transform never
+ * throws on a value training did not see.
+ *
+ * Inputs per field (see {@link MetadataEncoder.encodedSchema}):
+ * - categorical: int32 `[1]` index (0 missing, 1 unknown, 2.. categories), or one-hot float when
+ *   the field has at most `oneHotMaxCategories` categories;
+ * - numeric: float `[2]` scaled value and missing indicator (`[1]` without the indicator);
+ * - boolean: float `[2]` value (0/1) and missing indicator;
+ * - multiCategorical: float `[V]` bag weights (1/n per present tag for `mean`, counts for `sum`);
+ * - text: float `[buckets]` hashed unigram + bigram frequencies (a bag, averaged);
+ * - context categorical: float `[T, V]` one-hot per step (missing → the missing bucket);
+ * - context numeric / boolean: float `[T, 2]` scaled value and availability mask.
+ */
+export class MetadataEncoder {
+  private readonly lookups = new Map<string, VocabularyLookup>();
+
+  private constructor(readonly fields: FieldState[]) {
+    for (const f of fields) if ('vocabulary' in f) this.lookups.set(f.name, new VocabularyLookup(f.vocabulary));
+  }
+
+  /** Fits every metadata and context field of `schema` on the training records. */
+  static fit(schema: DatasetSchema, trainRecords: readonly SeriesRecord[], options: MetadataEncoderOptions = {}): MetadataEncoder {
+    const o = { ...defaultMetadataEncoderOptions, ...options };
+    for (const name of Object.keys(o.embedding)) {
+      if (!(name in schema.metadata) && !(name in schema.context)) {
+        throw new MetaseriesError('ENCODER_UNKNOWN_FIELD', `an embedding size is set for a field the schema does not have`, {
+          field: `embedding.${name}`,
+          value: name,
+          expected: [...Object.keys(schema.metadata), ...Object.keys(schema.context)].join(', ') || 'no fields',
+        });
+      }
+    }
+    const widthOf = (name: string, schemaWidth: number | undefined, cardinality: number) => {
+      const w = o.embedding[name] ?? schemaWidth ?? defaultEmbeddingSize(cardinality);
+      if (!(Number.isInteger(w) && w >= 1)) {
+        throw new MetaseriesError('ENCODER_BAD_OPTION', 'embedding width must be a positive integer', { field: `embedding.${name}`, value: w, expected: 'integer >= 1' });
+      }
+      return w;
+    };
+    const fields: FieldState[] = [];
+    for (const [name, f] of Object.entries(schema.metadata)) {
+      const values = trainRecords.map((r) => r.metadata[name]);
+      switch (f.kind as MetadataKind) {
+        case 'categorical': {
+          const vocabulary = fitVocabulary(values, o.vocabulary);
+          const oneHot = vocabulary.categories.length <= o.oneHotMaxCategories;
+          fields.push({ name, scope: 'static', kind: 'categorical', vocabulary, oneHot, embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2) });
+          break;
+        }
+        case 'numeric':
+          fields.push({ name, scope: 'static', kind: 'numeric', scaler: fitNumericScaler(values, o.numeric, name) });
+          break;
+        case 'boolean': {
+          const missing = values.filter((v) => v === null || v === undefined || v === '').length;
+          fields.push({ name, scope: 'static', kind: 'boolean', missingRate: values.length ? missing / values.length : 0 });
+          break;
+        }
+        case 'multiCategorical': {
+          const separator = f.separator ?? '|';
+          const vocabulary = fitVocabulary(values.map((v) => splitTags(v, separator)), o.vocabulary);
+          fields.push({
+            name,
+            scope: 'static',
+            kind: 'multiCategorical',
+            vocabulary,
+            separator,
+            pooling: o.multiCategoricalPooling,
+            embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2),
+          });
+          break;
+        }
+        case 'text': {
+          const h = { ...defaultTextHashingOptions, ...o.text };
+          fields.push({ name, scope: 'static', kind: 'text', buckets: h.buckets, bigrams: h.bigrams, embedding: widthOf(name, f.embedding, h.buckets) });
+          break;
+        }
+      }
+    }
+    for (const [name, f] of Object.entries(schema.context)) {
+      const values = trainRecords.flatMap((r) => (r.alignedContext?.values[name] ?? r.context?.values[name] ?? []) as unknown[]);
+      switch (f.kind as ContextKind) {
+        case 'categorical': {
+          const vocabulary = fitVocabulary(values, o.vocabulary);
+          fields.push({ name, scope: 'context', kind: 'categorical', vocabulary, embedding: widthOf(name, undefined, vocabulary.categories.length + 2) });
+          break;
+        }
+        case 'numeric':
+          fields.push({ name, scope: 'context', kind: 'numeric', scaler: fitNumericScaler(values, { ...o.numeric, missingIndicator: true }, name) });
+          break;
+        case 'boolean':
+          fields.push({ name, scope: 'context', kind: 'boolean' });
+          break;
+      }
+    }
+    return new MetadataEncoder(fields);
+  }
+
+  /** Restores an encoder from {@link MetadataEncoder.toJSON}; checks it against `schema` when given. */
+  static fromJSON(state: MetadataEncoderState, schema?: DatasetSchema): MetadataEncoder {
+    if (!state || state.format !== 'metaseries.metadata-encoder' || !Array.isArray(state.fields)) {
+      throw new MetaseriesError('ENCODER_STATE_INVALID', 'not a metadata encoder state', { value: (state as { format?: unknown })?.format, expected: 'metaseries.metadata-encoder' });
+    }
+    if (state.version !== 1) {
+      throw new MetaseriesError('ENCODER_STATE_INVALID', 'unsupported metadata encoder state version', { field: 'version', value: state.version, expected: '1' });
+    }
+    if (schema) {
+      const want = [
+        ...Object.entries(schema.metadata).map(([n, f]) => `static:${n}:${f.kind}`),
+        ...Object.entries(schema.context).map(([n, f]) => `context:${n}:${f.kind}`),
+      ];
+      const have = state.fields.map((f) => `${f.scope}:${f.name}:${f.kind}`);
+      const missing = want.filter((w) => !have.includes(w));
+      const extra = have.filter((h) => !want.includes(h));
+      if (missing.length || extra.length) {
+        throw new MetaseriesError('ENCODER_STATE_MISMATCH', 'the encoder state was fitted on another schema', {
+          field: (missing[0] ?? extra[0])!.split(':')[1],
+          value: extra.join(', ') || 'nothing',
+          expected: missing.join(', ') || 'nothing more',
+        });
+      }
+    }
+    return new MetadataEncoder(state.fields);
+  }
+
+  /** Plain JSON state, for a model bundle. */
+  toJSON(): MetadataEncoderState {
+    return { format: 'metaseries.metadata-encoder', version: 1, fields: this.fields };
+  }
+
+  /** Per-field sizes, for fusion layers and the ablation report. */
+  fieldInfo(): EncodedFieldInfo[] {
+    return this.fields.map((f) => ({
+      name: f.name,
+      kind: f.kind,
+      scope: f.scope,
+      width: outputWidth(f),
+      inputs: [inputName(f.scope, f.name)],
+      ...('vocabulary' in f ? { cardinality: this.lookups.get(f.name)!.size } : {}),
+    }));
+  }
+
+  /** The layout of every model input: series and mask first, then one input per field. */
+  encodedSchema(layout: { channels: number; timeSteps: number | null; task: Task; outputs: number }): EncodedSchema {
+    const inputs: EncodedInputSpec[] = [
+      { name: 'series', shape: [layout.timeSteps, layout.channels], dtype: 'float32', role: 'series' },
+      { name: 'mask', shape: [layout.timeSteps], dtype: 'float32', role: 'mask' },
+    ];
+    for (const f of this.fields) {
+      const w = inputWidth(f);
+      if (f.scope === 'static') {
+        const intIndex = f.kind === 'categorical' && !f.oneHot;
+        inputs.push({ name: inputName('static', f.name), shape: [w], dtype: intIndex ? 'int32' : 'float32', role: 'metadata', field: f.name });
+      } else {
+        inputs.push({ name: inputName('context', f.name), shape: [layout.timeSteps, w], dtype: 'float32', role: 'context', field: f.name });
+      }
+    }
+    const info = this.fieldInfo();
+    return {
+      channels: layout.channels,
+      timeSteps: layout.timeSteps,
+      inputs,
+      fields: info,
+      metadataWidth: info.filter((f) => f.scope === 'static').reduce((a, f) => a + f.width, 0),
+      contextWidth: info.filter((f) => f.scope === 'context').reduce((a, f) => a + f.width, 0),
+      task: layout.task,
+      outputs: layout.outputs,
+    };
+  }
+
+  /**
+   * Encodes the metadata and context of `records` (series and mask come from the data
+   * package's batching). Context must already be aligned to each record's steps
+   * (`record.alignedContext`); it is padded at the end / truncated to `timeSteps`.
+   */
+  transform(records: readonly SeriesRecord[], options: { timeSteps?: number } = {}): TensorDataMap {
+    const B = records.length;
+    const out: TensorDataMap = {};
+    const T = options.timeSteps ?? Math.max(0, ...records.map((r) => r.values[0]?.length ?? 0));
+    for (const f of this.fields) {
+      const name = inputName(f.scope, f.name);
+      const w = inputWidth(f);
+      if (f.scope === 'static') {
+        if (f.kind === 'categorical' && !f.oneHot) {
+          const data = new Int32Array(B);
+          const lookup = this.lookups.get(f.name)!;
+          records.forEach((r, i) => (data[i] = lookup.indexOf(r.metadata[f.name])));
+          out[name] = { dtype: 'int32', shape: [B, 1], data };
+          continue;
+        }
+        const data = new Float32Array(B * w);
+        records.forEach((r, i) => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w), r.id));
+        out[name] = { dtype: 'float32', shape: [B, w], data };
+      } else {
+        const data = new Float32Array(B * T * w);
+        records.forEach((r, i) => {
+          const aligned = r.alignedContext;
+          if (!aligned) {
+            throw new MetaseriesError('ENCODER_CONTEXT_NOT_ALIGNED', 'context must be aligned to the series before encoding (alignDatasetContext in @metaseries/data)', {
+              recordId: r.id,
+              field: f.name,
+            });
+          }
+          const values = aligned.values[f.name] ?? [];
+          const mask = aligned.mask[f.name];
+          const n = Math.min(T, values.length);
+          for (let t = 0; t < n; t++) {
+            const present = mask ? mask[t] === 1 : values[t] !== null && values[t] !== undefined;
+            this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w));
+          }
+        });
+        out[name] = { dtype: 'float32', shape: [B, T, w], data };
+      }
+    }
+    return out;
+  }
+
+  private encodeStatic(f: FieldState, value: unknown, out: Float32Array, recordId: string): void {
+    switch (f.kind) {
+      case 'categorical':
+        out[this.lookups.get(f.name)!.indexOf(value)] = 1;
+        return;
+      case 'numeric': {
+        let s: number | undefined;
+        try {
+          s = applyNumericScaler(f.scaler, value, f.name);
+        } catch (e) {
+          (e as MetaseriesError).details.recordId = recordId;
+          throw e;
+        }
+        out[0] = s ?? 0;
+        if (f.scaler.missingIndicator) out[1] = s === undefined ? 1 : 0;
+        return;
+      }
+      case 'boolean': {
+        const b = booleanValue(value);
+        out[0] = b === true ? 1 : 0;
+        out[1] = b === undefined ? 1 : 0;
+        return;
+      }
+      case 'multiCategorical': {
+        const tags = splitTags(value, f.separator);
+        const lookup = this.lookups.get(f.name)!;
+        if (tags.length === 0) {
+          out[MISSING_INDEX] = 1;
+          return;
+        }
+        for (const t of tags) out[lookup.indexOf(t)]! += f.pooling === 'mean' ? 1 / tags.length : 1;
+        return;
+      }
+      case 'text': {
+        const ids = typeof value === 'string' ? hashTokens(value, { buckets: f.buckets, bigrams: f.bigrams }) : [];
+        for (const id of ids) out[id]! += 1 / ids.length;
+        return;
+      }
+    }
+  }
+
+  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array): void {
+    switch (f.kind) {
+      case 'categorical':
+        out[this.lookups.get(f.name)!.indexOf(value)] = 1;
+        return;
+      case 'numeric': {
+        const s = applyNumericScaler(f.scaler, value, f.name);
+        out[0] = s ?? 0;
+        out[1] = s === undefined ? 0 : 1;
+        return;
+      }
+      case 'boolean': {
+        const b = booleanValue(value);
+        out[0] = b === true ? 1 : 0;
+        out[1] = b === undefined ? 0 : 1;
+        return;
+      }
+      default:
+        return;
+    }
+  }
+
+  /**
+   * A copy of `batch` in which the field's rows are shuffled across records (permutation
+   * importance): the field's link to the label is broken, its distribution kept.
+   */
+  permuteField(batch: TensorDataMap, field: string, rng: Rng): TensorDataMap {
+    const f = this.fields.find((x) => x.name === field);
+    if (!f) throw new MetaseriesError('ENCODER_UNKNOWN_FIELD', 'no such metadata or context field', { field, expected: this.fields.map((x) => x.name).join(', ') });
+    const name = inputName(f.scope, f.name);
+    const src = batch[name]!;
+    const B = src.shape[0]!;
+    const row = src.data.length / Math.max(1, B);
+    const order = rng.shuffle([...Array(B).keys()]);
+    const data = new (src.data.constructor as Float32ArrayConstructor | Int32ArrayConstructor)(src.data.length);
+    order.forEach((from, to) => data.set(src.data.subarray(from * row, (from + 1) * row), to * row));
+    return { ...batch, [name]: { ...src, data } };
+  }
+}
+
+function booleanValue(value: unknown): boolean | undefined {
+  if (value === null || value === undefined || value === '') return undefined;
+  if (typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isNaN(value) ? undefined : value !== 0;
+  const s = String(value).trim().toLowerCase();
+  if (['true', 'yes', 'y', '1', 't'].includes(s)) return true;
+  if (['false', 'no', 'n', '0', 'f'].includes(s)) return false;
+  return undefined;
+}

@@ -1,0 +1,109 @@
+import { MetaseriesError } from '@metaseries/core';
+
+/** How a numeric field is scaled. */
+export type NumericScaling = 'zscore' | 'minmax' | 'robust' | 'none';
+
+/** Options of {@link fitNumericScaler}. */
+export interface NumericScalerOptions {
+  /** Scaling fitted on the training values. Default: `'zscore'`. */
+  scaling?: NumericScaling;
+  /** Apply `log1p` (sign-preserving: `sign(x)·log(1+|x|)`) before scaling, for heavy tails. Default: `false`. */
+  log1p?: boolean;
+  /** Clip scaled values to `[-clip, clip]` so an extreme value cannot dominate. Default: `5`. */
+  clip?: number;
+  /** Emit a second column that is 1 where the value is missing (the value itself is then 0). Default: `true`. */
+  missingIndicator?: boolean;
+}
+
+export const defaultNumericScalerOptions: Required<NumericScalerOptions> = {
+  scaling: 'zscore',
+  log1p: false,
+  clip: 5,
+  missingIndicator: true,
+};
+
+/** A fitted numeric scaler: plain JSON. `scaled = clip((f(x) - center) / scale)`. */
+export interface NumericScalerState extends Required<NumericScalerOptions> {
+  center: number;
+  scale: number;
+  /** Share of missing values in the training data. */
+  missingRate: number;
+}
+
+/** The number in a metadata value, or `undefined` when missing or not numeric. */
+/** Text that means "missing" in a numeric column (case-insensitive). */
+const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
+
+export function numericValue(value: unknown, field?: string): number | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' && MISSING_TOKENS.has(value.trim().toLowerCase())) return undefined;
+  if (typeof value === 'boolean') return value ? 1 : 0;
+  const n = typeof value === 'number' ? value : Number(value);
+  if (Number.isNaN(n)) {
+    if (typeof value === 'number') return undefined;
+    throw new MetaseriesError('ENCODER_BAD_VALUE', 'a numeric field holds a value that is not a number', {
+      field,
+      value,
+      expected: 'a number (or empty for missing)',
+    });
+  }
+  return n;
+}
+
+function transformRaw(x: number, log1p: boolean): number {
+  return log1p ? Math.sign(x) * Math.log1p(Math.abs(x)) : x;
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return 0;
+  const pos = (sorted.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
+}
+
+/** Fits a scaler on training values (missing ones ignored). */
+export function fitNumericScaler(values: Iterable<unknown>, options: NumericScalerOptions = {}, field?: string): NumericScalerState {
+  const o = { ...defaultNumericScalerOptions, ...options };
+  const xs: number[] = [];
+  let missing = 0;
+  let total = 0;
+  for (const v of values) {
+    total++;
+    const n = numericValue(v, field);
+    if (n === undefined || !Number.isFinite(n)) missing++;
+    else xs.push(transformRaw(n, o.log1p));
+  }
+  let center = 0;
+  let scale = 1;
+  if (xs.length > 0) {
+    if (o.scaling === 'zscore') {
+      center = xs.reduce((a, b) => a + b, 0) / xs.length;
+      const variance = xs.reduce((a, b) => a + (b - center) ** 2, 0) / xs.length;
+      scale = Math.sqrt(variance);
+    } else if (o.scaling === 'minmax') {
+      let lo = Infinity;
+      let hi = -Infinity;
+      for (const x of xs) {
+        if (x < lo) lo = x;
+        if (x > hi) hi = x;
+      }
+      center = lo;
+      scale = hi - lo;
+    } else if (o.scaling === 'robust') {
+      const sorted = [...xs].sort((a, b) => a - b);
+      center = quantile(sorted, 0.5);
+      scale = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+    }
+  }
+  if (!(scale > 1e-12)) scale = 1; // a constant field scales to 0, not to NaN
+  return { ...o, center, scale, missingRate: total ? missing / total : 0 };
+}
+
+/** Scales one value; `undefined` for missing. */
+export function applyNumericScaler(state: NumericScalerState, value: unknown, field?: string): number | undefined {
+  const n = numericValue(value, field);
+  if (n === undefined || !Number.isFinite(n)) return undefined;
+  const s = (transformRaw(n, state.log1p) - state.center) / state.scale;
+  return Math.max(-state.clip, Math.min(state.clip, s));
+}
