@@ -28,7 +28,7 @@ const smoke = {
   encoders: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
   fusion: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
   eval: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
-  pipeline: `if (Object.keys(m).length === 0) throw new Error('no exports');`,
+  pipeline: `const c = m.parseRunConfig('data:\\n  series: { path: s.csv }\\n'); if (c.train.epochs !== 50 || c.model.encoder !== 'lstm') throw new Error('config defaults'); try { m.parseRunConfig({ data: { series: { path: 's.csv' } }, train: { epochs: 0 } }); throw new Error('no CONFIG_INVALID'); } catch (e) { if (e.code !== 'CONFIG_INVALID' || e.details.field !== 'train.epochs') throw e; } await m.loadBundle('no-such-bundle').then(() => { throw new Error('loaded nothing'); }, (e) => { if (e.code !== 'BUNDLE_NOT_FOUND') throw e; });`,
 };
 try {
   const smokeOverrides = path.join(root, 'tools/packaging/smoke.mjs');
