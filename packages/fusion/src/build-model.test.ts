@@ -1,65 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
-import type { EncodedSchema } from '@metaseries/encoders';
-import { buildModel, ENCODERS, FUSIONS, trainingTargets, type ModelConfigInput } from './index.js';
+import { buildModel, ENCODERS, FUSIONS, trainingTargets } from './index.js';
+import { feed, TINY_T, tinyBatch, tinyConfig, tinySchema } from './testing/tiny-fixture.js';
 
-const T = 6;
-const schema: EncodedSchema = {
-  channels: 2,
-  timeSteps: T,
-  inputs: [
-    { name: 'series', shape: [T, 2], dtype: 'float32', role: 'series' },
-    { name: 'mask', shape: [T], dtype: 'float32', role: 'mask' },
-    { name: 'meta_kind', shape: [1], dtype: 'int32', role: 'metadata', field: 'kind' },
-    { name: 'meta_age', shape: [2], dtype: 'float32', role: 'metadata', field: 'age' },
-    { name: 'ctx_numeric', shape: [T, 1], dtype: 'float32', role: 'context', field: 'mode' },
-  ],
-  fields: [
-    { name: 'kind', kind: 'categorical', scope: 'static', width: 3, inputs: ['meta_kind'], cardinality: 4 },
-    { name: 'age', kind: 'numeric', scope: 'static', width: 2, inputs: ['meta_age'] },
-    { name: 'mode', kind: 'numeric', scope: 'context', width: 1, inputs: ['ctx_numeric'] },
-  ],
-  metadataWidth: 5,
-  contextWidth: 1,
-  task: 'multiclass',
-  outputs: 3,
-};
-
-const tiny: ModelConfigInput = {
-  recurrent: { units: [4, 3] },
-  fcn: { filters: [4, 4], kernelSizes: [3, 2] },
-  resnet: { filters: [4, 5], kernelSizes: [3, 2, 1] },
-  inception: { depth: 3, filters: 2, bottleneck: 2, kernelSizes: [4, 2] },
-  transformer: { dModel: 4, heads: 2, layers: 1, feedForward: 8 },
-  attention: { heads: 2, keyDim: 3 },
-  metadataUnits: [4],
-  headUnits: 4,
-  dropout: 0.1,
-};
-
-/** A batch of B records; the first `lengths[i]` steps of record i are real. */
-function batch(lengths: number[], padValue: number, seed: number): Record<string, tf.Tensor> {
-  const b = lengths.length;
-  const series = tf.randomNormal([b, T, 2], 0, 1, 'float32', seed);
-  const ctx = tf.randomNormal([b, T, 1], 0, 1, 'float32', seed + 1);
-  const maskData = new Float32Array(b * T);
-  lengths.forEach((len, i) => maskData.fill(1, i * T, i * T + len));
-  const mask = tf.tensor2d(maskData, [b, T]);
-  const pad = tf.expandDims(tf.sub(1, mask), -1);
-  const keep = tf.expandDims(mask, -1);
-  return {
-    series: tf.add(tf.mul(series, keep), tf.mul(pad, padValue)),
-    mask,
-    meta_kind: tf.tensor2d(lengths.map((_, i) => i % 4), [b, 1], 'int32'),
-    meta_age: tf.randomNormal([b, 2], 0, 1, 'float32', seed + 2),
-    ctx_numeric: tf.add(tf.mul(ctx, keep), tf.mul(pad, -padValue)),
-  };
-}
-
-function feed(model: tfl.LayersModel, data: Record<string, tf.Tensor>): tf.Tensor[] {
-  return model.inputNames.map((n) => data[n]);
-}
+const T = TINY_T;
+const schema = tinySchema;
+const tiny = tinyConfig;
+const batch = tinyBatch;
 
 function predictAll(model: tfl.LayersModel, data: Record<string, tf.Tensor>): tf.Tensor[] {
   const out = model.predict(feed(model, data));

@@ -1,0 +1,3 @@
+import { describeTraining } from '../testing/describe-training.js';
+
+describeTraining('resnet');
