@@ -112,7 +112,7 @@ export function buildModel(configInput: ModelConfigInput, encoded: EncodedSchema
   // output would not survive save → load).
   const staticFields = encoded.fields.filter((f) => f.scope === 'static').map((f) => f.name);
   const exclude = config.fusion === 'none' ? [...config.excludeFields, ...staticFields] : config.excludeFields;
-  const { inputs, series, mask, metadata, context } = encodedInputs(encoded, exclude, seeds);
+  const { inputs, series, mask, metadata, context } = encodedInputs(encoded, exclude, seed);
   if (config.fusion !== 'none' && metadata === null) {
     throw new MetaseriesError(
       'FUSION_INVALID_CONFIG',

@@ -1,8 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError } from '@metaseries/core';
-import type { EncodedInputSpec, EncodedSchema } from '@metaseries/encoders';
-import type { SeedSequence } from './seed-sequence.js';
-import { applyLayer } from './series-encoders/series-encoder.js';
+import { applyMetadataEncoders, type EncodedSchema } from '@metaseries/encoders';
 
 /** The symbolic pieces a fusion strategy works with. */
 export interface EncodedInputs {
@@ -18,43 +16,14 @@ export interface EncodedInputs {
   context: tfl.SymbolicTensor | null;
 }
 
-function concatLast(parts: tfl.SymbolicTensor[]): tfl.SymbolicTensor | null {
-  if (parts.length === 0) return null;
-  return parts.length === 1 ? parts[0] : applyLayer(tfl.layers.concatenate({ axis: -1 }), parts);
-}
-
-function encodeOne(spec: EncodedInputSpec, input: tfl.SymbolicTensor, encoded: EncodedSchema, seeds: SeedSequence): tfl.SymbolicTensor {
-  if (spec.dtype === 'float32') return input;
-  const field = encoded.fields.find((f) => f.name === spec.field);
-  const staticShape = spec.role === 'metadata' && spec.shape.length === 1 && spec.shape[0] === 1;
-  if (field?.cardinality && staticShape) {
-    const embedded = applyLayer(
-      tfl.layers.embedding({
-        inputDim: field.cardinality,
-        outputDim: field.width,
-        embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: seeds.next() }),
-      }),
-      input,
-    );
-    return applyLayer(tfl.layers.flatten(), embedded);
-  }
-  throw new MetaseriesError(
-    'FUSION_UNSUPPORTED_INPUT',
-    `input ${spec.name} (${spec.dtype} ${JSON.stringify(spec.shape)}) needs an encoder layer that fusion does not have: encode it with @metaseries/encoders`,
-    { field: spec.field ?? spec.name, value: spec.dtype, expected: 'float32, or int32 [1] with a cardinality' },
-  );
-}
-
 /**
- * Creates one `tf.input` per `EncodedSchema` input (except those of excluded fields) and turns
- * the metadata inputs into one `[B,D]` vector and the context inputs into one `[B,T,K]` tensor:
- * float inputs are used as they are, an int32 `[1]` categorical index goes through an embedding
- * of the field's `width`.
+ * Creates one `tf.input` per `EncodedSchema` input (except those of excluded fields) and lets
+ * `@metaseries/encoders`' `applyMetadataEncoders` turn the metadata inputs into one `[B,D]`
+ * vector and the context inputs into one `[B,T,K]` tensor.
  */
-export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[], seeds: SeedSequence): EncodedInputs {
+export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[], seed: number): EncodedInputs {
   const inputs: tfl.SymbolicTensor[] = [];
-  const metadata: tfl.SymbolicTensor[] = [];
-  const context: tfl.SymbolicTensor[] = [];
+  const byName: Record<string, tfl.SymbolicTensor> = {};
   let series: tfl.SymbolicTensor | undefined;
   let mask: tfl.SymbolicTensor | undefined;
   for (const spec of encoded.inputs) {
@@ -62,10 +31,9 @@ export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[]
     const shape = spec.shape.map((s) => (s === null ? encoded.timeSteps : s));
     const input = tfl.input({ shape, name: spec.name, dtype: spec.dtype });
     inputs.push(input);
+    byName[spec.name] = input;
     if (spec.role === 'series') series = input;
     else if (spec.role === 'mask') mask = input;
-    else if (spec.role === 'metadata') metadata.push(encodeOne(spec, input, encoded, seeds));
-    else context.push(encodeOne(spec, input, encoded, seeds));
   }
   if (!series || !mask) {
     throw new MetaseriesError('FUSION_INVALID_SCHEMA', 'the encoded schema needs a `series` and a `mask` input', {
@@ -74,5 +42,6 @@ export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[]
       expected: 'inputs with roles series and mask',
     });
   }
-  return { inputs, series, mask, metadata: concatLast(metadata), context: concatLast(context) };
+  const { metadata, context } = applyMetadataEncoders(encoded, byName, { exclude, seed });
+  return { inputs, series, mask, metadata, context };
 }
