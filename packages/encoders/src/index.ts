@@ -1,10 +1,10 @@
 export type { EncodedSchema, EncodedInputSpec, EncodedFieldInfo } from './encoded-schema.js';
 export { defaultEmbeddingSize } from './embedding-size.js';
 export { MetadataEncoder, defaultMetadataEncoderOptions, inputName } from './metadata-encoder.js';
-export type { MetadataEncoderOptions, MetadataEncoderState, FieldState } from './metadata-encoder.js';
-export { LabelEncoder } from './label-encoder.js';
-export type { LabelEncoderState } from './label-encoder.js';
-export { applyMetadataEncoders } from './apply-metadata-encoders.js';
+export type { MetadataEncoderOptions, FieldEncoderOptions, MetadataEncoderState, FieldState } from './metadata-encoder.js';
+export { LabelEncoder, defaultLabelEncoderOptions } from './label-encoder.js';
+export type { LabelEncoderState, LabelEncoderOptions } from './label-encoder.js';
+export { applyMetadataEncoders, defaultApplyMetadataEncodersOptions } from './apply-metadata-encoders.js';
 export type { ApplyMetadataEncodersOptions } from './apply-metadata-encoders.js';
 export { BagEmbedding } from './layers/bag-embedding.js';
 export type { BagEmbeddingArgs } from './layers/bag-embedding.js';

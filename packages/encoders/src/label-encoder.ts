@@ -12,6 +12,15 @@ export interface LabelEncoderState {
   scale: number;
 }
 
+/** Options of {@link LabelEncoder.fit}. */
+export interface LabelEncoderOptions {
+  /** Regression only: z-scale targets with the training mean and standard deviation (predictions are scaled back by `decode`). Default: `true`. */
+  scaleRegression?: boolean;
+}
+
+/** Defaults of {@link LabelEncoderOptions}. */
+export const defaultLabelEncoderOptions: Required<LabelEncoderOptions> = { scaleRegression: true };
+
 function labelKey(v: unknown): string {
   return typeof v === 'number' ? String(v) : String(v).trim();
 }
@@ -29,11 +38,17 @@ export class LabelEncoder {
     this.index = new Map(state.classes.map((c, i) => [c, i]));
   }
 
-  /** Fits on the training labels; `schema.classes`, when given, fixes the class order. */
-  static fit(schema: LabelSchema, trainLabels: readonly LabelValue[]): LabelEncoder {
+  /**
+   * Fits on the training labels; `schema.classes`, when given, fixes the class order (and a
+   * training label outside it is left for `transform` to report). Missing labels (`null`) are
+   * ignored here.
+   */
+  static fit(schema: LabelSchema, trainLabels: readonly LabelValue[], options: LabelEncoderOptions = {}): LabelEncoder {
+    const o = { ...defaultLabelEncoderOptions, ...options };
     const { task } = schema;
     if (task === 'regression') {
-      const ys = trainLabels.map((v) => Number(v)).filter((n) => Number.isFinite(n));
+      if (!o.scaleRegression) return new LabelEncoder({ format: 'metaseries.label-encoder', version: 1, task, classes: [], center: 0, scale: 1 });
+      const ys = trainLabels.filter((v) => v !== null && v !== '').map((v) => Number(v)).filter((n) => Number.isFinite(n));
       const center = ys.length ? ys.reduce((a, b) => a + b, 0) / ys.length : 0;
       const sd = ys.length ? Math.sqrt(ys.reduce((a, b) => a + (b - center) ** 2, 0) / ys.length) : 1;
       return new LabelEncoder({ format: 'metaseries.label-encoder', version: 1, task, classes: [], center, scale: sd > 1e-12 ? sd : 1 });
@@ -61,13 +76,28 @@ export class LabelEncoder {
     return new LabelEncoder({ format: 'metaseries.label-encoder', version: 1, task, classes: [...classes], center: 0, scale: 1 });
   }
 
-  static fromJSON(state: LabelEncoderState): LabelEncoder {
-    if (!state || state.format !== 'metaseries.label-encoder') {
+  /** Restores an encoder from {@link LabelEncoder.toJSON}; checks it against `schema` when given. */
+  static fromJSON(state: LabelEncoderState, schema?: LabelSchema): LabelEncoder {
+    if (!state || state.format !== 'metaseries.label-encoder' || !Array.isArray(state.classes)) {
       throw new MetaseriesError('ENCODER_STATE_INVALID', 'not a label encoder state', { value: (state as { format?: unknown })?.format, expected: 'metaseries.label-encoder' });
     }
-    return new LabelEncoder(state);
+    if (state.version !== 1) {
+      throw new MetaseriesError('ENCODER_STATE_INVALID', 'unsupported label encoder state version', { field: 'version', value: state.version, expected: '1' });
+    }
+    if (schema) {
+      const sameClasses = !schema.classes || (schema.classes.length === state.classes.length && schema.classes.every((c, i) => c === state.classes[i]));
+      if (schema.task !== state.task || !sameClasses) {
+        throw new MetaseriesError('ENCODER_STATE_MISMATCH', 'the label encoder state was fitted for another label', {
+          field: schema.name,
+          value: `${state.task} [${state.classes.join(', ')}]`,
+          expected: `${schema.task}${schema.classes ? ` [${schema.classes.join(', ')}]` : ''}`,
+        });
+      }
+    }
+    return new LabelEncoder({ ...state, classes: [...state.classes] });
   }
 
+  /** Plain JSON state, for a model bundle. */
   toJSON(): LabelEncoderState {
     return this.state;
   }
@@ -81,8 +111,11 @@ export class LabelEncoder {
     return this.state.task === 'binary' || this.state.task === 'regression' ? 1 : this.state.classes.length;
   }
 
-  /** Index of a class name, or throws `ENCODER_UNKNOWN_LABEL`. */
+  /** Index of a class name, or throws `ENCODER_UNKNOWN_LABEL` (`ENCODER_MISSING_LABEL` for `null`). */
   classIndex(label: LabelValue, recordId?: string): number {
+    if (label === null || label === undefined || label === '') {
+      throw new MetaseriesError('ENCODER_MISSING_LABEL', 'a record to train or score on has no label', { recordId, value: label, expected: this.state.classes.join(', ') });
+    }
     const i = this.index.get(labelKey(label));
     if (i === undefined) {
       throw new MetaseriesError('ENCODER_UNKNOWN_LABEL', 'a label is not one of the classes the model was fitted with', {
@@ -94,7 +127,12 @@ export class LabelEncoder {
     return i;
   }
 
-  /** Targets `[B, outputs]` for training. */
+  /**
+   * Targets `[B, outputs]` for training: binary 0/1 (1 = `classes[1]`), multiclass one-hot,
+   * multilabel multi-hot (an empty set is all zeros), regression the (scaled) number. Throws
+   * `ENCODER_UNKNOWN_LABEL` for a class outside `classes`, `ENCODER_MISSING_LABEL` for a missing
+   * classification label and `ENCODER_BAD_LABEL` for a regression label that is not a finite number.
+   */
   transform(labels: readonly LabelValue[], recordIds?: readonly string[]): TensorData {
     const B = labels.length;
     const K = this.outputs;
@@ -102,9 +140,14 @@ export class LabelEncoder {
     labels.forEach((v, i) => {
       const id = recordIds?.[i];
       switch (this.state.task) {
-        case 'regression':
-          data[i] = (Number(v) - this.state.center) / this.state.scale;
+        case 'regression': {
+          const y = typeof v === 'number' ? v : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+          if (!Number.isFinite(y)) {
+            throw new MetaseriesError('ENCODER_BAD_LABEL', 'a regression label must be a finite number', { recordId: id, value: v, expected: 'a finite number' });
+          }
+          data[i] = (y - this.state.center) / this.state.scale;
           break;
+        }
         case 'binary':
           data[i] = this.classIndex(v, id);
           break;

@@ -1,5 +1,6 @@
 import {
   MetaseriesError,
+  isMetaseriesError,
   type DatasetSchema,
   type SeriesRecord,
   type TensorDataMap,
@@ -39,6 +40,25 @@ export interface MetadataEncoderOptions {
   text?: TextHashingOptions;
   /** How a multi-categorical field's tags are pooled: average or sum of their embeddings. Default: `'mean'`. */
   multiCategoricalPooling?: 'mean' | 'sum';
+  /**
+   * Settings for one field by name, merged over the package-wide ones above (for example
+   * `{ income: { numeric: { scaling: 'robust', log1p: true } } }`). Default: `{}`.
+   */
+  fields?: Record<string, FieldEncoderOptions>;
+}
+
+/** Per-field overrides of {@link MetadataEncoderOptions}; each falls back to the package-wide setting. */
+export interface FieldEncoderOptions {
+  /** Vocabulary settings of a categorical, multi-categorical or context categorical field. Default: the `vocabulary` option. */
+  vocabulary?: VocabularyOptions;
+  /** Scaling of a numeric field (static or context). Default: the `numeric` option. */
+  numeric?: NumericScalerOptions;
+  /** Static categorical only: `true` one-hot, `false` embedding. Default: one-hot when the vocabulary has at most `oneHotMaxCategories` categories. */
+  oneHot?: boolean;
+  /** Multi-categorical only: pooling of the tags. Default: the `multiCategoricalPooling` option. */
+  pooling?: 'mean' | 'sum';
+  /** Text only: hashing settings. Default: the `text` option. */
+  text?: TextHashingOptions;
 }
 
 export const defaultMetadataEncoderOptions: Required<MetadataEncoderOptions> = {
@@ -48,6 +68,7 @@ export const defaultMetadataEncoderOptions: Required<MetadataEncoderOptions> = {
   oneHotMaxCategories: 0,
   text: {},
   multiCategoricalPooling: 'mean',
+  fields: {},
 };
 
 /** The fitted state of one field: plain JSON. */
@@ -145,15 +166,25 @@ export class MetadataEncoder {
   /** Fits every metadata and context field of `schema` on the training records. */
   static fit(schema: DatasetSchema, trainRecords: readonly SeriesRecord[], options: MetadataEncoderOptions = {}): MetadataEncoder {
     const o = { ...defaultMetadataEncoderOptions, ...options };
-    for (const name of Object.keys(o.embedding)) {
-      if (!(name in schema.metadata) && !(name in schema.context)) {
-        throw new MetaseriesError('ENCODER_UNKNOWN_FIELD', `an embedding size is set for a field the schema does not have`, {
-          field: `embedding.${name}`,
-          value: name,
-          expected: [...Object.keys(schema.metadata), ...Object.keys(schema.context)].join(', ') || 'no fields',
-        });
+    const known = [...Object.keys(schema.metadata), ...Object.keys(schema.context)];
+    for (const [option, names] of [
+      ['embedding', Object.keys(o.embedding)],
+      ['fields', Object.keys(o.fields)],
+    ] as const) {
+      for (const name of names) {
+        if (!known.includes(name)) {
+          throw new MetaseriesError('ENCODER_UNKNOWN_FIELD', `option ${option} names a field the schema does not have`, {
+            field: `${option}.${name}`,
+            value: name,
+            expected: known.join(', ') || 'no fields',
+          });
+        }
       }
     }
+    checkInputNames(schema);
+    const fieldOptions = (name: string): FieldEncoderOptions => o.fields[name] ?? {};
+    const vocabularyOf = (name: string): VocabularyOptions => ({ ...o.vocabulary, ...fieldOptions(name).vocabulary });
+    const numericOf = (name: string): NumericScalerOptions => ({ ...o.numeric, ...fieldOptions(name).numeric });
     const widthOf = (name: string, schemaWidth: number | undefined, cardinality: number) => {
       const w = o.embedding[name] ?? schemaWidth ?? defaultEmbeddingSize(cardinality);
       if (!(Number.isInteger(w) && w >= 1)) {
@@ -166,13 +197,13 @@ export class MetadataEncoder {
       const values = trainRecords.map((r) => r.metadata[name]);
       switch (f.kind as MetadataKind) {
         case 'categorical': {
-          const vocabulary = fitVocabulary(values, o.vocabulary);
-          const oneHot = vocabulary.categories.length <= o.oneHotMaxCategories;
+          const vocabulary = fitVocabulary(values, vocabularyOf(name));
+          const oneHot = fieldOptions(name).oneHot ?? vocabulary.categories.length <= o.oneHotMaxCategories;
           fields.push({ name, scope: 'static', kind: 'categorical', vocabulary, oneHot, embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2) });
           break;
         }
         case 'numeric':
-          fields.push({ name, scope: 'static', kind: 'numeric', scaler: fitNumericScaler(values, o.numeric, name) });
+          fields.push({ name, scope: 'static', kind: 'numeric', scaler: fitNumericField(trainRecords, values, numericOf(name), name) });
           break;
         case 'boolean': {
           const missing = values.filter((v) => v === null || v === undefined || v === '').length;
@@ -181,20 +212,23 @@ export class MetadataEncoder {
         }
         case 'multiCategorical': {
           const separator = f.separator ?? '|';
-          const vocabulary = fitVocabulary(values.map((v) => splitTags(v, separator)), o.vocabulary);
+          const vocabulary = fitVocabulary(values.map((v) => splitTags(v, separator)), vocabularyOf(name));
           fields.push({
             name,
             scope: 'static',
             kind: 'multiCategorical',
             vocabulary,
             separator,
-            pooling: o.multiCategoricalPooling,
+            pooling: fieldOptions(name).pooling ?? o.multiCategoricalPooling,
             embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2),
           });
           break;
         }
         case 'text': {
-          const h = { ...defaultTextHashingOptions, ...o.text };
+          const h = { ...defaultTextHashingOptions, ...o.text, ...fieldOptions(name).text };
+          if (!(Number.isInteger(h.buckets) && h.buckets >= 1)) {
+            throw new MetaseriesError('ENCODER_BAD_OPTION', 'text buckets must be a positive integer', { field: `text.buckets`, value: h.buckets, expected: 'integer >= 1' });
+          }
           fields.push({ name, scope: 'static', kind: 'text', buckets: h.buckets, bigrams: h.bigrams, embedding: widthOf(name, f.embedding, h.buckets) });
           break;
         }
@@ -204,12 +238,12 @@ export class MetadataEncoder {
       const values = trainRecords.flatMap((r) => (r.alignedContext?.values[name] ?? r.context?.values[name] ?? []) as unknown[]);
       switch (f.kind as ContextKind) {
         case 'categorical': {
-          const vocabulary = fitVocabulary(values, o.vocabulary);
+          const vocabulary = fitVocabulary(values, vocabularyOf(name));
           fields.push({ name, scope: 'context', kind: 'categorical', vocabulary, embedding: widthOf(name, undefined, vocabulary.categories.length + 2) });
           break;
         }
         case 'numeric':
-          fields.push({ name, scope: 'context', kind: 'numeric', scaler: fitNumericScaler(values, { ...o.numeric, missingIndicator: true }, name) });
+          fields.push({ name, scope: 'context', kind: 'numeric', scaler: fitNumericField(trainRecords, values, { ...numericOf(name), missingIndicator: true }, name) });
           break;
         case 'boolean':
           fields.push({ name, scope: 'context', kind: 'boolean' });
@@ -329,7 +363,7 @@ export class MetadataEncoder {
           const n = Math.min(T, values.length);
           for (let t = 0; t < n; t++) {
             const present = mask ? mask[t] === 1 : values[t] !== null && values[t] !== undefined;
-            this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w));
+            this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w), r.id);
           }
         });
         out[name] = { dtype: 'float32', shape: [B, T, w], data };
@@ -344,13 +378,7 @@ export class MetadataEncoder {
         out[this.lookups.get(f.name)!.indexOf(value)] = 1;
         return;
       case 'numeric': {
-        let s: number | undefined;
-        try {
-          s = applyNumericScaler(f.scaler, value, f.name);
-        } catch (e) {
-          (e as MetaseriesError).details.recordId = recordId;
-          throw e;
-        }
+        const s = withRecordId(recordId, () => applyNumericScaler(f.scaler, value, f.name));
         out[0] = s ?? 0;
         if (f.scaler.missingIndicator) out[1] = s === undefined ? 1 : 0;
         return;
@@ -379,13 +407,13 @@ export class MetadataEncoder {
     }
   }
 
-  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array): void {
+  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array, recordId: string): void {
     switch (f.kind) {
       case 'categorical':
         out[this.lookups.get(f.name)!.indexOf(value)] = 1;
         return;
       case 'numeric': {
-        const s = applyNumericScaler(f.scaler, value, f.name);
+        const s = withRecordId(recordId, () => applyNumericScaler(f.scaler, value, f.name));
         out[0] = s ?? 0;
         out[1] = s === undefined ? 0 : 1;
         return;
@@ -419,6 +447,48 @@ export class MetadataEncoder {
   }
 }
 
+/** Fits a numeric scaler; a value that is not a number is reported with the record holding it. */
+function fitNumericField(records: readonly SeriesRecord[], values: unknown[], options: NumericScalerOptions, name: string): NumericScalerState {
+  try {
+    return fitNumericScaler(values, options, name);
+  } catch (e) {
+    if (isMetaseriesError(e, 'ENCODER_BAD_VALUE') && e.details.recordId === undefined) {
+      const bad = records.find((r) => r.metadata[name] === e.details.value || (r.alignedContext?.values[name] ?? r.context?.values[name])?.includes(e.details.value as never));
+      if (bad) e.details.recordId = bad.id;
+    }
+    throw e;
+  }
+}
+
+/** Runs `fn`, adding the record id to a `MetaseriesError` it throws. */
+function withRecordId<T>(recordId: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (e) {
+    if (isMetaseriesError(e)) e.details.recordId ??= recordId;
+    throw e;
+  }
+}
+
+/** Refuses two fields whose sanitised input names collide (`a-b` and `a_b` both give `a_b`). */
+function checkInputNames(schema: DatasetSchema): void {
+  const seen = new Map<string, string>();
+  const all = [...Object.keys(schema.metadata), ...Object.keys(schema.context)];
+  for (const name of all) {
+    const key = inputName('static', name).slice('meta_'.length);
+    const other = seen.get(key);
+    if (other !== undefined) {
+      throw new MetaseriesError('ENCODER_NAME_COLLISION', `fields "${other}" and "${name}" give the same model input and layer name (${key}); rename one`, {
+        field: name,
+        value: key,
+        expected: 'field names that differ in letters, digits or _',
+      });
+    }
+    seen.set(key, name);
+  }
+}
+
+/** Text that means true or false in a boolean field (case-insensitive); anything else is missing. */
 function booleanValue(value: unknown): boolean | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   if (typeof value === 'boolean') return value;
