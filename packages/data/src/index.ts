@@ -1,1 +1,16 @@
-export {};
+export { loadDataset } from './load/load-dataset.js';
+export type { DataConfig, SeriesSource, MetadataSource, ContextSource, LabelSource, LoadResult, LoadWarning } from './load/load-dataset.js';
+export { readTsFile } from './load/read-ts-file.js';
+export type { TsHeader, ReadTsOptions } from './load/read-ts-file.js';
+export { readLines } from './load/read-lines.js';
+export { readCsv, parseDuration } from './load/read-csv.js';
+export { alignContext, alignDatasetContext, checkSortedTimes, isLeakFree } from './align/align-context.js';
+export type { AlignLocation } from './align/align-context.js';
+export { fitNormaliser, applyNormaliser, statistics, defaultNormaliserOptions } from './normalise/normaliser.js';
+export type { NormaliserOptions, NormaliserState, NormaliseMethod, NormaliseScope, ChannelStats } from './normalise/normaliser.js';
+export { splitDataset, kFold, groupOf, asTrainIndices } from './split/split-dataset.js';
+export type { Split, SplitOptions, SplitStrategy, KFoldOptions, TrainIndices } from './split/split-dataset.js';
+export { batchSeries, batchIndices, stepOffset, defaultBatchSeriesOptions } from './batch/batch-series.js';
+export type { BatchSeriesOptions, BatchIndicesOptions, SeriesBatch } from './batch/batch-series.js';
+export { generateScenario, SCENARIOS, defaultScenarioOptions } from './synthetic/scenarios.js';
+export type { ScenarioName, ScenarioOptions, ScenarioInfo } from './synthetic/scenarios.js';

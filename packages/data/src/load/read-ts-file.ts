@@ -1,0 +1,126 @@
+import { MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
+import { readLines } from './read-lines.js';
+
+/** What the header of a `.ts` file declared. */
+export interface TsHeader {
+  problemName?: string;
+  timeStamps?: boolean;
+  missing?: boolean;
+  univariate?: boolean;
+  dimensions?: number;
+  equalLength?: boolean;
+  seriesLength?: number;
+  classLabels?: string[];
+}
+
+/** Options of {@link readTsFile}. */
+export interface ReadTsOptions {
+  /** Prefix of record ids (`<prefix><line index>`). Default: the file's problem name and `_`. */
+  idPrefix?: string;
+  /** Channel names. Default: `dim_0`, `dim_1`, … */
+  channels?: string[];
+}
+
+function parseBool(v: string | undefined, file: string, line: number, key: string): boolean {
+  if (v === 'true') return true;
+  if (v === 'false') return false;
+  throw new MetaseriesError('LOAD_BAD_HEADER', `@${key} must be true or false`, { file, line, field: `@${key}`, value: v, expected: 'true | false' });
+}
+
+/**
+ * Reads an sktime/aeon `.ts` file: univariate or multivariate, equal or unequal length, `?` or
+ * `NaN` for missing values, class labels. Timestamped `.ts` files (`@timeStamps true`) are
+ * refused with `LOAD_UNSUPPORTED`.
+ */
+export async function readTsFile(file: string, options: ReadTsOptions = {}): Promise<Dataset & { header: TsHeader }> {
+  const header: TsHeader = {};
+  const records: SeriesRecord[] = [];
+  let inData = false;
+  let dims = -1;
+  for await (const [raw, line] of readLines(file)) {
+    const text = raw.trim();
+    if (text === '' || text.startsWith('#')) continue;
+    if (!inData) {
+      if (!text.startsWith('@')) throw new MetaseriesError('LOAD_BAD_HEADER', 'expected a header line (@...) before @data', { file, line, value: text.slice(0, 40) });
+      const [key, ...rest] = text.slice(1).split(/\s+/);
+      const k = key!.toLowerCase();
+      const v = rest[0];
+      if (k === 'data') {
+        inData = true;
+        if (header.timeStamps) throw new MetaseriesError('LOAD_UNSUPPORTED', 'timestamped .ts files are not supported; use the long CSV layout', { file, line, field: '@timeStamps', value: 'true' });
+        continue;
+      }
+      if (k === 'problemname') header.problemName = rest.join(' ');
+      else if (k === 'timestamps') header.timeStamps = parseBool(v, file, line, key!);
+      else if (k === 'missing') header.missing = parseBool(v, file, line, key!);
+      else if (k === 'univariate') header.univariate = parseBool(v, file, line, key!);
+      else if (k === 'equallength') header.equalLength = parseBool(v, file, line, key!);
+      else if (k === 'dimensions' || k === 'serieslength') {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new MetaseriesError('LOAD_BAD_HEADER', `@${key} must be a positive integer`, { file, line, field: `@${key}`, value: v, expected: 'integer >= 1' });
+        if (k === 'dimensions') header.dimensions = n;
+        else header.seriesLength = n;
+      } else if (k === 'classlabel') {
+        if (parseBool(v, file, line, key!)) header.classLabels = rest.slice(1);
+      }
+      // other @ keys (e.g. @targetlabel) are ignored
+      continue;
+    }
+    const parts = text.split(':');
+    const hasLabel = header.classLabels !== undefined;
+    const dimParts = hasLabel ? parts.slice(0, -1) : parts;
+    if (dims < 0) dims = dimParts.length;
+    const expectedDims = header.dimensions ?? (header.univariate ? 1 : dims);
+    if (dimParts.length !== expectedDims) {
+      throw new MetaseriesError('LOAD_BAD_LINE', 'a case has another number of dimensions than declared', {
+        file,
+        line,
+        recordId: `${options.idPrefix ?? `${header.problemName ?? 'case'}_`}${records.length}`,
+        value: dimParts.length,
+        expected: String(expectedDims),
+      });
+    }
+    const values = dimParts.map((d, di) => {
+      const cells = d.split(',');
+      const out = new Float32Array(cells.length);
+      for (let i = 0; i < cells.length; i++) {
+        const c = cells[i]!.trim();
+        if (c === '?' || c.toLowerCase() === 'nan') out[i] = NaN;
+        else {
+          const n = Number(c);
+          if (c === '' || !Number.isFinite(n)) {
+            throw new MetaseriesError('LOAD_BAD_VALUE', 'a series value is not a number', { file, line, field: `dim_${di}`, value: c, expected: 'a number or ?' });
+          }
+          out[i] = n;
+        }
+      }
+      return out;
+    });
+    const len = values[0]!.length;
+    if (values.some((v) => v.length !== len)) {
+      throw new MetaseriesError('LOAD_BAD_LINE', 'the dimensions of a case have different lengths', { file, line, value: values.map((v) => v.length).join('/'), expected: 'equal lengths' });
+    }
+    let label: string | undefined;
+    if (hasLabel) {
+      label = parts[parts.length - 1]!.trim();
+      if (header.classLabels!.length > 0 && !header.classLabels!.includes(label)) {
+        throw new MetaseriesError('LOAD_UNKNOWN_LABEL', 'a case has a class label the header does not declare', { file, line, field: 'label', value: label, expected: header.classLabels!.join(', ') });
+      }
+    }
+    records.push({ id: `${options.idPrefix ?? `${header.problemName ?? 'case'}_`}${records.length}`, values, metadata: {}, ...(label !== undefined ? { label } : {}) });
+  }
+  if (!inData) throw new MetaseriesError('LOAD_BAD_HEADER', 'the file has no @data line', { file });
+  const nDims = records[0]?.values.length ?? header.dimensions ?? 1;
+  const channels = options.channels ?? Array.from({ length: nDims }, (_, i) => `dim_${i}`);
+  return {
+    header,
+    schema: {
+      version: 1,
+      channels,
+      metadata: {},
+      context: {},
+      label: { name: 'label', task: header.classLabels && header.classLabels.length === 2 ? 'binary' : 'multiclass', ...(header.classLabels?.length ? { classes: header.classLabels } : {}) },
+    },
+    records,
+  };
+}
