@@ -1,0 +1,137 @@
+import { MetaseriesError, type Dataset, type DatasetSchema, type SeriesRecord, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { LabelEncoder, MetadataEncoder, type EncodedSchema, type LabelEncoderState, type MetadataEncoderState } from '@metaseries/encoders';
+import { predictionOutputName, type ModelConfigInput } from '@metaseries/fusion';
+import type { ModelSectionConfig } from '../config/run-config.js';
+import { fitSeriesScaling, longestSeries, seriesInputs, type SeriesScalingState } from './series-inputs.js';
+
+/**
+ * Everything fitted on the training split that turns records into model inputs and outputs
+ * back into labels — `preprocessing.json` of a bundle. Plain JSON.
+ */
+export interface PreprocessingState {
+  format: 'metaseries.preprocessing';
+  version: 1;
+  /** The dataset schema the model was trained on. */
+  schema: DatasetSchema;
+  /** Per-channel series scaling. */
+  series: SeriesScalingState;
+  /** Metadata and context encoders (vocabularies with unknown bucket, scalers, hashing). */
+  metadata: MetadataEncoderState;
+  /** Classes (or regression scaling) of the label. */
+  label: LabelEncoderState;
+  /** Layout of the model inputs. */
+  encoded: EncodedSchema;
+  /** Fusion's model config the model was built from. */
+  model: ModelConfigInput;
+  /** Series length of the model inputs (padding / truncation). */
+  timeSteps: number;
+  /** Name of the model output holding predictions. */
+  outputName: string;
+  /** Softmax/sigmoid temperature applied at prediction (1 = none; set by calibration). */
+  temperature: number;
+}
+
+/** Maps the run config's `model` section onto fusion's `ModelConfig`. */
+export function toModelConfig(m: ModelSectionConfig, excludeFields: string[] = []): ModelConfigInput {
+  return {
+    encoder: m.encoder,
+    fusion: m.fusion,
+    recurrent: { units: Array.from({ length: m.layers }, () => m.units), bidirectional: false },
+    transformer: { dModel: m.units, heads: m.heads, layers: m.layers },
+    attention: { heads: m.heads },
+    headUnits: m.headUnits,
+    dropout: m.dropout,
+    excludeFields,
+  };
+}
+
+/** The fitted preprocessing as an object: encodes records for the model and decodes its outputs. */
+export class FittedPreprocessing {
+  readonly metadata: MetadataEncoder;
+  readonly label: LabelEncoder;
+
+  private constructor(readonly state: PreprocessingState) {
+    this.metadata = MetadataEncoder.fromJSON(state.metadata, state.schema);
+    this.label = LabelEncoder.fromJSON(state.label);
+  }
+
+  /**
+   * Fits series scaling, metadata/context encoders and the label encoder on `train` records
+   * only (nothing from validation or test leaks into them).
+   */
+  static fit(dataset: Dataset, train: readonly SeriesRecord[], model: ModelSectionConfig, options: { excludeFields?: string[] } = {}): FittedPreprocessing {
+    const { schema } = dataset;
+    const series = fitSeriesScaling(train, schema.channels);
+    const metadata = MetadataEncoder.fit(schema, train, { embedding: model.embedding });
+    const label = LabelEncoder.fit(schema.label, train.map((r) => r.label ?? null));
+    const timeSteps = model.timeSteps ?? longestSeries(train);
+    if (timeSteps < 1) throw new MetaseriesError('PIPELINE_EMPTY_SERIES', 'the training series have no steps', { field: 'model.timeSteps', value: timeSteps });
+    const encoded = metadata.encodedSchema({ channels: schema.channels.length, timeSteps, task: schema.label.task, outputs: label.outputs });
+    return new FittedPreprocessing({
+      format: 'metaseries.preprocessing',
+      version: 1,
+      schema,
+      series,
+      metadata: metadata.toJSON(),
+      label: label.toJSON(),
+      encoded,
+      model: toModelConfig(model, options.excludeFields),
+      timeSteps,
+      outputName: predictionOutputName(schema.label.task),
+      temperature: 1,
+    });
+  }
+
+  /** Restores the preprocessing of a bundle. */
+  static fromJSON(state: PreprocessingState): FittedPreprocessing {
+    if (!state || state.format !== 'metaseries.preprocessing' || state.version !== 1) {
+      throw new MetaseriesError('BUNDLE_FILE_INVALID', 'preprocessing.json is not a metaseries preprocessing state', { field: 'preprocessing.json', value: state?.format, expected: 'metaseries.preprocessing v1' });
+    }
+    return new FittedPreprocessing(state);
+  }
+
+  toJSON(): PreprocessingState {
+    return this.state;
+  }
+
+  /**
+   * Checks that every record has every channel and every metadata field of the schema (a value
+   * of `null` is a missing value and is allowed; an absent key is an error). Throws
+   * `PREDICT_MISSING_FIELD` naming the record and the field.
+   */
+  checkRecords(records: readonly SeriesRecord[]): void {
+    const { schema } = this.state;
+    for (const r of records) {
+      if (!Array.isArray(r.values) || r.values.length < schema.channels.length) {
+        const c = schema.channels[Array.isArray(r.values) ? r.values.length : 0];
+        throw new MetaseriesError('PREDICT_MISSING_FIELD', `record ${r.id} lacks series channel ${c}`, { recordId: r.id, field: c, expected: schema.channels.join(', ') });
+      }
+      for (const f of Object.keys(schema.metadata)) {
+        if (!r.metadata || !(f in r.metadata)) {
+          throw new MetaseriesError('PREDICT_MISSING_FIELD', `record ${r.id} lacks metadata field ${f} (use null for a missing value)`, {
+            recordId: r.id,
+            field: f,
+            expected: `a ${schema.metadata[f]!.kind} value or null`,
+          });
+        }
+      }
+      if (Object.keys(schema.context).length > 0 && !r.alignedContext) {
+        throw new MetaseriesError('PREDICT_MISSING_FIELD', `record ${r.id} has no context aligned to its series`, { recordId: r.id, field: Object.keys(schema.context)[0], expected: 'record.alignedContext' });
+      }
+    }
+  }
+
+  /** Model inputs of `records` by input name: `series`, `mask`, `meta_*`, `ctx_*`. */
+  inputs(records: readonly SeriesRecord[]): TensorDataMap {
+    const { series, mask } = seriesInputs(records, this.state.series, this.state.timeSteps);
+    return { series, mask, ...this.metadata.transform(records, { timeSteps: this.state.timeSteps }) };
+  }
+
+  /** Training targets `[B, outputs]` of `records`. */
+  targets(records: readonly SeriesRecord[]): TensorData {
+    return this.label.transform(
+      records.map((r) => r.label ?? null),
+      records.map((r) => r.id),
+    );
+  }
+}

@@ -1,0 +1,169 @@
+import { createRng, initBackend, MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
+import { buildModel } from '@metaseries/fusion';
+import type { RunConfig } from '../config/run-config.js';
+import type { ModelBundle } from '../bundle/bundle.js';
+import { FittedPreprocessing, type PreprocessingState } from '../preprocess/fitted-preprocessing.js';
+import { splitRecords, type RecordSplit } from '../preprocess/split-records.js';
+import { modelOutputs } from '../predict/model-outputs.js';
+import type { ProgressEvent, ProgressListener } from './progress-event.js';
+import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch, type TrainingHistory } from './training-loop.js';
+import { validationMetrics } from './validation-metrics.js';
+
+/** Options of {@link fit}. */
+export interface FitOptions {
+  /** Cancels training between batches; `fit` then rejects with `PIPELINE_ABORTED`. Default: none. */
+  signal?: AbortSignal;
+  /** Receives every progress event (`phase`, `batch`, `epoch`, `done`). Default: none. */
+  onProgress?: ProgressListener;
+  /** Called with each event of the given type, after `onProgress`. Default: none. */
+  callbacks?: { onBatchEnd?: (e: ProgressEvent) => void; onEpochEnd?: (e: ProgressEvent) => void; onTrainEnd?: (e: ProgressEvent) => void };
+  /**
+   * Folder of the training checkpoint (written every `train.checkpointEvery` epochs). When it
+   * holds a checkpoint, training resumes from it. Default: `train.checkpointDir` of the config.
+   */
+  checkpointDir?: string;
+  /** Use this split (record indices) instead of drawing one from `config.split`. Default: drawn. */
+  split?: RecordSplit;
+  /** Metadata or context fields left out of the model (ablation). Default: `[]`. */
+  excludeFields?: string[];
+  /** Records per prediction batch during validation. Default: `256`. */
+  predictBatchSize?: number;
+}
+
+/** Metrics of a fitted model on its validation and test splits (eval's snake_case names). */
+export interface FitMetrics {
+  valid: Record<string, number>;
+  /** `null` when the test split is empty. */
+  test: Record<string, number> | null;
+}
+
+/** What {@link fit} returns. */
+export interface FitResult {
+  /** The trained model with its fitted preprocessing and metrics, ready for `saveBundle`. */
+  bundle: ModelBundle<PreprocessingState>;
+  metrics: FitMetrics;
+  history: TrainingHistory;
+  /** The split used (record indices of the dataset), so other runs can reuse it. */
+  split: RecordSplit;
+}
+
+/** Metrics of `records` under `model`. */
+export function scoreRecords(bundle: Pick<ModelBundle<PreprocessingState>, 'model'>, prep: FittedPreprocessing, records: readonly SeriesRecord[], batchSize = 256): Record<string, number> {
+  const { predictions, width } = modelOutputs(bundle.model, prep, records, batchSize);
+  const y = prep.targets(records).data as Float32Array;
+  const scale = prep.state.label.task === 'regression' ? prep.state.label.scale : 1;
+  return validationMetrics(prep.state.encoded.task, y, predictions, width, scale);
+}
+
+function classWeightsOf(config: RunConfig, prep: FittedPreprocessing, train: readonly SeriesRecord[]): ((r: SeriesRecord) => number) | undefined {
+  const cw = config.train.classWeights;
+  const task = prep.state.encoded.task;
+  if (cw === 'none') return undefined;
+  if (task !== 'binary' && task !== 'multiclass') {
+    throw new MetaseriesError('CONFIG_INVALID', `class weights apply to binary and multiclass tasks, not ${task}`, { field: 'train.classWeights', value: cw, expected: "'none'" });
+  }
+  const classes = prep.label.classes;
+  let weights: number[];
+  if (cw === 'balanced') {
+    const counts = classes.map(() => 0);
+    for (const r of train) counts[prep.label.classIndex(r.label ?? null, r.id)]!++;
+    weights = counts.map((c) => (c ? train.length / (classes.length * c) : 0));
+  } else {
+    for (const k of Object.keys(cw)) {
+      if (!classes.includes(k)) throw new MetaseriesError('CONFIG_INVALID', `class weight for a class the labels do not have`, { field: `train.classWeights.${k}`, value: k, expected: classes.join(', ') });
+    }
+    weights = classes.map((c) => cw[c] ?? 1);
+  }
+  return (r) => weights[prep.label.classIndex(r.label ?? null, r.id)]!;
+}
+
+/**
+ * Trains a model from a run config: split (`config.split`, or `options.split`), preprocessing
+ * fitted on the training split only, the model built by fusion's `buildModel`, then the
+ * training loop (early stopping, LR schedule, class weights, clipNorm, checkpoints and resume,
+ * cancellation, progress). Returns the bundle, validation and test metrics, and the history.
+ *
+ * `dataset` is required in this version (records already aligned to their context); loading
+ * from `config.data` files comes with `@metaseries/data`'s loaders.
+ */
+export async function fit(config: RunConfig, dataset?: Dataset, options: FitOptions = {}): Promise<FitResult> {
+  const emit = (e: ProgressEvent) => {
+    options.onProgress?.(e);
+    if (e.type === 'batch') options.callbacks?.onBatchEnd?.(e);
+    if (e.type === 'epoch') options.callbacks?.onEpochEnd?.(e);
+    if (e.type === 'done') options.callbacks?.onTrainEnd?.(e);
+  };
+  const phase = (message: string) => emit({ type: 'phase', epoch: 0, epochs: config.train.epochs, batch: 0, batches: 0, metrics: {}, etaSeconds: null, message });
+  await initBackend(config.train.backend === 'auto' ? {} : { backend: config.train.backend });
+  if (!dataset) {
+    throw new MetaseriesError('PIPELINE_DATASET_REQUIRED', 'fit needs the dataset passed in: loading config.data files needs @metaseries/data, which this build does not have yet', {
+      field: 'data',
+    });
+  }
+  phase('splitting');
+  const labelled = dataset.records.filter((r) => r.label !== null && r.label !== undefined);
+  const split = options.split ?? splitRecords(labelled, config.split);
+  const pick = (idx: number[]) => idx.map((i) => labelled[i]!);
+  const train = pick(split.train);
+  const valid = pick(split.valid);
+  const test = pick(split.test);
+  if (train.length === 0 || valid.length === 0) {
+    throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', `the split left ${train.length} training and ${valid.length} validation records`, { field: 'split', value: labelled.length, expected: 'enough labelled records for train and valid' });
+  }
+
+  const checkpointDir = options.checkpointDir ?? config.train.checkpointDir ?? undefined;
+  const resume = checkpointDir ? await readCheckpoint(checkpointDir) : undefined;
+  phase(resume ? `resuming after epoch ${resume.epoch}` : 'fitting preprocessing on the training split');
+  const prep = resume
+    ? FittedPreprocessing.fromJSON(resume.bundle.preprocessing as PreprocessingState)
+    : FittedPreprocessing.fit(dataset, train, config.model, { excludeFields: options.excludeFields });
+  const weightOf = classWeightsOf(config, prep, train);
+
+  phase('building the model');
+  const model = resume ? resume.bundle.model : buildModel(prep.state.model, prep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
+  const { batchSize, shuffle, seed } = config.train;
+  const source: BatchSource = {
+    batchCount: Math.ceil(train.length / batchSize),
+    *batches(epoch: number): Iterable<TrainingBatch> {
+      const order = train.map((_, i) => i);
+      if (shuffle) createRng(seed * 7919 + epoch).shuffle(order);
+      for (let s = 0; s < order.length; s += batchSize) {
+        const recs = order.slice(s, s + batchSize).map((i) => train[i]!);
+        yield { inputs: prep.inputs(recs), y: prep.targets(recs), ...(weightOf && { weights: Float32Array.from(recs, weightOf) }) };
+      }
+    },
+  };
+  const predictBatch = options.predictBatchSize ?? 256;
+  phase('training');
+  const history = await trainModel(model, {
+    task: prep.state.encoded.task,
+    train: config.train,
+    source,
+    outputName: prep.state.outputName,
+    validate: async (m) => scoreRecords({ model: m }, prep, valid, predictBatch),
+    signal: options.signal,
+    onProgress: emit,
+    ...(checkpointDir && config.train.checkpointEvery > 0 && { checkpoint: { dir: checkpointDir, every: config.train.checkpointEvery, preprocessing: prep.toJSON() } }),
+    ...(resume && { resume }),
+  });
+  phase('scoring');
+  const metrics: FitMetrics = {
+    valid: scoreRecords({ model }, prep, valid, predictBatch),
+    test: test.length ? scoreRecords({ model }, prep, test, predictBatch) : null,
+  };
+  const bundle: ModelBundle<PreprocessingState> = {
+    model,
+    preprocessing: prep.toJSON(),
+    metrics: {
+      task: prep.state.encoded.task,
+      ...metrics,
+      records: { train: train.length, valid: valid.length, test: test.length },
+      bestEpoch: history.bestEpoch,
+      epochs: history.epochs.length,
+      stoppedEarly: history.stoppedEarly,
+      history: history.epochs,
+    },
+  };
+  emit({ type: 'done', epoch: history.epochs.length, epochs: config.train.epochs, batch: 0, batches: source.batchCount, metrics: metrics.valid, etaSeconds: 0, message: 'done' });
+  return { bundle, metrics, history, split };
+}
