@@ -1,6 +1,7 @@
+import fc from 'fast-check';
 import type { DatasetSchema, SeriesRecord } from '@metaseries/core';
 import { createRng, isMetaseriesError } from '@metaseries/core';
-import { MetadataEncoder } from './metadata-encoder.js';
+import { MetadataEncoder, inputName } from './metadata-encoder.js';
 import { defaultEmbeddingSize } from './embedding-size.js';
 import { MISSING_INDEX, UNKNOWN_INDEX } from './preprocessors/categorical-vocabulary.js';
 import { hashTokens, tokenize } from './preprocessors/text-hashing.js';
@@ -116,3 +117,155 @@ describe('text hashing', () => {
     expect(hashTokens('a b c', { buckets: 64 })).toHaveLength(5);
   });
 });
+
+function errorOf(fn: () => unknown): { code?: string; details: Record<string, unknown> } {
+  try {
+    fn();
+  } catch (e) {
+    return e as { code?: string; details: Record<string, unknown> };
+  }
+  throw new Error('expected an error');
+}
+
+describe('MetadataEncoder options and edge cases', () => {
+  const tagSchema: DatasetSchema = {
+    version: 1,
+    channels: ['v'],
+    metadata: { tags: { kind: 'multiCategorical', separator: ';' }, kind: { kind: 'categorical', embedding: 7 }, income: { kind: 'numeric' }, note: { kind: 'text' } },
+    context: {},
+    label: { name: 'y', task: 'binary' },
+  };
+  const rec = (id: string, metadata: SeriesRecord['metadata']): SeriesRecord => ({ id, values: [new Float32Array(2)], metadata });
+  const train = [
+    rec('a', { tags: 'x;y', kind: 'k1', income: 10, note: 'Loud noise' }),
+    rec('b', { tags: ['y', 'z'], kind: 'k2', income: 1000, note: 'quiet' }),
+    rec('c', { tags: 'y', kind: 'k1', income: 100, note: null }),
+  ];
+
+  it("splits tags on the schema's separator, accepts arrays, and averages (mean) or counts (sum) them", () => {
+    const mean = MetadataEncoder.fit(tagSchema, train);
+    const [y, x, z] = [2, 3, 4]; // y is the most frequent tag
+    const row = Array.from(mean.transform([rec('p', { tags: 'x; y;never' })]).meta_tags!.data);
+    expect(row[x]).toBeCloseTo(1 / 3, 6);
+    expect(row[y]).toBeCloseTo(1 / 3, 6);
+    expect(row[UNKNOWN_INDEX]).toBeCloseTo(1 / 3, 6);
+    expect(row[z]).toBe(0);
+    const sum = MetadataEncoder.fit(tagSchema, train, { fields: { tags: { pooling: 'sum' } } });
+    expect(Array.from(sum.transform([rec('p', { tags: ['x', 'x'] })]).meta_tags!.data)[x]).toBe(2);
+  });
+
+  it('takes the embedding width from the options, then the schema, then the default rule', () => {
+    const info = (o: Parameters<typeof MetadataEncoder.fit>[2]) => MetadataEncoder.fit(tagSchema, train, o).fieldInfo();
+    expect(info({}).find((f) => f.name === 'kind')!.width).toBe(7);
+    expect(info({ embedding: { kind: 2 } }).find((f) => f.name === 'kind')!.width).toBe(2);
+    expect(info({}).find((f) => f.name === 'tags')!.width).toBe(defaultEmbeddingSize(5));
+    expect(info({}).find((f) => f.name === 'note')!.width).toBe(defaultEmbeddingSize(256));
+  });
+
+  it('one-hot encodes tiny vocabularies when asked, with the missing and unknown buckets', () => {
+    const enc = MetadataEncoder.fit(tagSchema, train, { oneHotMaxCategories: 2 });
+    const out = enc.transform([rec('p', { kind: 'k2' }), rec('q', { kind: 'new' }), rec('r', { kind: null })]);
+    expect(out.meta_kind).toMatchObject({ dtype: 'float32', shape: [3, 4] });
+    expect(Array.from(out.meta_kind!.data)).toEqual([0, 0, 0, 1, 0, 1, 0, 0, 1, 0, 0, 0]);
+    expect(enc.fieldInfo().find((f) => f.name === 'kind')!.width).toBe(4);
+    const forced = MetadataEncoder.fit(tagSchema, train, { oneHotMaxCategories: 2, fields: { kind: { oneHot: false } } });
+    expect(forced.transform([rec('p', { kind: 'k2' })]).meta_kind!.dtype).toBe('int32');
+  });
+
+  it('applies per-field numeric settings over the package-wide ones', () => {
+    const enc = MetadataEncoder.fit(tagSchema, train, { numeric: { missingIndicator: false }, fields: { income: { numeric: { scaling: 'none', log1p: true } } } });
+    const out = enc.transform([rec('p', { income: 1e3 })]);
+    expect(out.meta_income!.shape).toEqual([1, 1]);
+    expect(out.meta_income!.data[0]).toBeCloseTo(5, 6); // log1p(1000) = 6.9 clipped to 5
+  });
+
+  it('encodes text with no known word and missing text as an empty (all-zero) bag, never throwing', () => {
+    const enc = MetadataEncoder.fit(tagSchema, train, { text: { buckets: 32 } });
+    const out = enc.transform([rec('p', { note: '!!!' }), rec('q', { note: null }), rec('r', { note: 'Völlig neues Wort 🙂' })]);
+    const d = Array.from(out.meta_note!.data);
+    expect(d.slice(0, 64).every((v) => v === 0)).toBe(true);
+    expect(d.slice(64).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 6); // a bag of 3 unigrams + 2 bigrams, averaged
+  });
+
+  it('learns vocabularies and scalers from the training records only', () => {
+    const enc = MetadataEncoder.fit(tagSchema, train);
+    const before = JSON.stringify(enc.toJSON());
+    enc.transform([rec('t', { tags: 'w', kind: 'k9', income: 1e6, note: 'other' })]);
+    expect(JSON.stringify(enc.toJSON())).toBe(before);
+    expect((enc.toJSON().fields.find((f) => f.name === 'kind') as { vocabulary: { categories: string[] } }).vocabulary.categories).toEqual(['k1', 'k2']);
+  });
+
+  it('refuses options for a field the schema does not have with ENCODER_UNKNOWN_FIELD', () => {
+    expect(errorOf(() => MetadataEncoder.fit(tagSchema, train, { embedding: { knd: 3 } }))).toMatchObject({ code: 'ENCODER_UNKNOWN_FIELD', details: { field: 'embedding.knd' } });
+    expect(errorOf(() => MetadataEncoder.fit(tagSchema, train, { fields: { incom: {} } }))).toMatchObject({ code: 'ENCODER_UNKNOWN_FIELD', details: { field: 'fields.incom' } });
+  });
+
+  it('refuses two fields whose sanitised input names collide with ENCODER_NAME_COLLISION', () => {
+    const s: DatasetSchema = { ...tagSchema, metadata: { 'ward-id': { kind: 'categorical' }, ward_id: { kind: 'numeric' } } };
+    expect(errorOf(() => MetadataEncoder.fit(s, train))).toMatchObject({ code: 'ENCODER_NAME_COLLISION', details: { value: 'ward_id' } });
+  });
+
+  it('names inputs meta_<field> / ctx_<field> with anything but letters, digits and _ replaced', () => {
+    expect(inputName('static', 'ward name')).toBe('meta_ward_name');
+    expect(inputName('context', 'mode.v2')).toBe('ctx_mode_v2');
+    expect(inputName('static', 'âge')).toBe('meta__ge');
+  });
+
+  it('reports a number field holding text with ENCODER_BAD_VALUE and the record id, at fit and at transform', () => {
+    const bad = [...train, rec('d', { income: 'lots' })];
+    expect(errorOf(() => MetadataEncoder.fit(tagSchema, bad))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'd', field: 'income' } });
+    const enc = MetadataEncoder.fit(tagSchema, train);
+    expect(errorOf(() => enc.transform([rec('e', { income: 'lots' })]))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'e', field: 'income' } });
+  });
+
+  it('refuses an array where one category is expected with ENCODER_BAD_VALUE and the record id', () => {
+    expect(errorOf(() => MetadataEncoder.fit(tagSchema, [...train, rec('d', { kind: ['k1', 'k2'] })]))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'd', field: 'kind' } });
+    const enc = MetadataEncoder.fit(tagSchema, train);
+    expect(errorOf(() => enc.transform([rec('e', { kind: ['k1'] })]))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'e', field: 'kind' } });
+  });
+
+  it('refuses a record whose context is not aligned with ENCODER_CONTEXT_NOT_ALIGNED', () => {
+    const enc = MetadataEncoder.fit(schema, train0());
+    expect(errorOf(() => enc.transform([{ id: 'raw', values: [new Float32Array(2)], metadata: {} }]))).toMatchObject({ code: 'ENCODER_CONTEXT_NOT_ALIGNED', details: { recordId: 'raw' } });
+  });
+
+  it('truncates context to timeSteps and takes the longest record when timeSteps is not given', () => {
+    const enc = MetadataEncoder.fit(schema, train0());
+    expect(enc.transform([record('a', {}, 3)], { timeSteps: 2 }).ctx_load!.shape).toEqual([1, 2, 2]);
+    expect(enc.transform([record('a', {}, 2), record('b', {}, 3)]).ctx_load!.shape).toEqual([2, 3, 2]);
+  });
+
+  it('refuses a state that is not an encoder state, or of another version, with ENCODER_STATE_INVALID', () => {
+    expect(errorOf(() => MetadataEncoder.fromJSON({ format: 'x' } as never))).toMatchObject({ code: 'ENCODER_STATE_INVALID' });
+    const state = { ...MetadataEncoder.fit(schema, train0()).toJSON(), version: 2 };
+    expect(errorOf(() => MetadataEncoder.fromJSON(state as never))).toMatchObject({ code: 'ENCODER_STATE_INVALID', details: { field: 'version' } });
+  });
+});
+
+describe('MetadataEncoder properties', () => {
+  const value = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null), fc.array(fc.string(), { maxLength: 4 }));
+  const scalar = fc.oneof(fc.string(), fc.double(), fc.boolean(), fc.constant(null));
+  const meta = fc.record({ ward: scalar, smoker: value, tags: value, note: value });
+
+  it('never throws on unseen categorical, boolean, multi-categorical or text values, and round-trips through JSON with identical outputs', () => {
+    const enc = MetadataEncoder.fit(schema, train0());
+    const again = MetadataEncoder.fromJSON(JSON.parse(JSON.stringify(enc.toJSON())), schema);
+    fc.assert(
+      fc.property(fc.array(meta, { minLength: 1, maxLength: 5 }), (metas) => {
+        const rs = metas.map((m, i) => record(`p${i}`, { ...(m as SeriesRecord['metadata']), age: 1 }));
+        const a = enc.transform(rs, { timeSteps: 3 });
+        expect(again.transform(rs, { timeSteps: 3 })).toEqual(a);
+        const ward = Array.from(a.meta_ward!.data);
+        return ward.every((i) => i >= 0 && i < 4) && Object.values(a).every((t) => Array.from(t.data).every(Number.isFinite));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+function train0(): SeriesRecord[] {
+  return [
+    record('r1', { ward: 'icu', age: 50, smoker: true, tags: 'x|y', note: 'Chest pain, severe!' }),
+    record('r2', { ward: 'icu', age: 70, smoker: false, tags: ['y'], note: 'no pain' }),
+  ];
+}

@@ -13,6 +13,7 @@ import type { EncodedFieldInfo, EncodedInputSpec, EncodedSchema } from './encode
 import { defaultEmbeddingSize } from './embedding-size.js';
 import {
   fitVocabulary,
+  categoryKey,
   VocabularyLookup,
   MISSING_INDEX,
   type VocabularyOptions,
@@ -61,6 +62,7 @@ export interface FieldEncoderOptions {
   text?: TextHashingOptions;
 }
 
+/** Defaults of {@link MetadataEncoderOptions}. */
 export const defaultMetadataEncoderOptions: Required<MetadataEncoderOptions> = {
   embedding: {},
   vocabulary: {},
@@ -197,7 +199,9 @@ export class MetadataEncoder {
       const values = trainRecords.map((r) => r.metadata[name]);
       switch (f.kind as MetadataKind) {
         case 'categorical': {
-          const vocabulary = fitVocabulary(values, vocabularyOf(name));
+          // one category per record: an array here is a data error, reported with its record
+          values.forEach((v, i) => withRecordId(trainRecords[i]!.id, () => categoryKey(v, name)));
+          const vocabulary = fitVocabulary(values, vocabularyOf(name), name);
           const oneHot = fieldOptions(name).oneHot ?? vocabulary.categories.length <= o.oneHotMaxCategories;
           fields.push({ name, scope: 'static', kind: 'categorical', vocabulary, oneHot, embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2) });
           break;
@@ -212,7 +216,7 @@ export class MetadataEncoder {
         }
         case 'multiCategorical': {
           const separator = f.separator ?? '|';
-          const vocabulary = fitVocabulary(values.map((v) => splitTags(v, separator)), vocabularyOf(name));
+          const vocabulary = fitVocabulary(values.map((v) => splitTags(v, separator)), vocabularyOf(name), name);
           fields.push({
             name,
             scope: 'static',
@@ -238,7 +242,7 @@ export class MetadataEncoder {
       const values = trainRecords.flatMap((r) => (r.alignedContext?.values[name] ?? r.context?.values[name] ?? []) as unknown[]);
       switch (f.kind as ContextKind) {
         case 'categorical': {
-          const vocabulary = fitVocabulary(values, vocabularyOf(name));
+          const vocabulary = fitVocabulary(values, vocabularyOf(name), name);
           fields.push({ name, scope: 'context', kind: 'categorical', vocabulary, embedding: widthOf(name, undefined, vocabulary.categories.length + 2) });
           break;
         }
@@ -341,12 +345,12 @@ export class MetadataEncoder {
         if (f.kind === 'categorical' && !f.oneHot) {
           const data = new Int32Array(B);
           const lookup = this.lookups.get(f.name)!;
-          records.forEach((r, i) => (data[i] = lookup.indexOf(r.metadata[f.name])));
+          records.forEach((r, i) => (data[i] = withRecordId(r.id, () => lookup.indexOf(r.metadata[f.name], f.name))));
           out[name] = { dtype: 'int32', shape: [B, 1], data };
           continue;
         }
         const data = new Float32Array(B * w);
-        records.forEach((r, i) => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w), r.id));
+        records.forEach((r, i) => withRecordId(r.id, () => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w))));
         out[name] = { dtype: 'float32', shape: [B, w], data };
       } else {
         const data = new Float32Array(B * T * w);
@@ -363,7 +367,7 @@ export class MetadataEncoder {
           const n = Math.min(T, values.length);
           for (let t = 0; t < n; t++) {
             const present = mask ? mask[t] === 1 : values[t] !== null && values[t] !== undefined;
-            this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w), r.id);
+            withRecordId(r.id, () => this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w)));
           }
         });
         out[name] = { dtype: 'float32', shape: [B, T, w], data };
@@ -372,13 +376,13 @@ export class MetadataEncoder {
     return out;
   }
 
-  private encodeStatic(f: FieldState, value: unknown, out: Float32Array, recordId: string): void {
+  private encodeStatic(f: FieldState, value: unknown, out: Float32Array): void {
     switch (f.kind) {
       case 'categorical':
-        out[this.lookups.get(f.name)!.indexOf(value)] = 1;
+        out[this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
         return;
       case 'numeric': {
-        const s = withRecordId(recordId, () => applyNumericScaler(f.scaler, value, f.name));
+        const s = applyNumericScaler(f.scaler, value, f.name);
         out[0] = s ?? 0;
         if (f.scaler.missingIndicator) out[1] = s === undefined ? 1 : 0;
         return;
@@ -396,24 +400,24 @@ export class MetadataEncoder {
           out[MISSING_INDEX] = 1;
           return;
         }
-        for (const t of tags) out[lookup.indexOf(t)]! += f.pooling === 'mean' ? 1 / tags.length : 1;
+        for (const t of tags) out[lookup.indexOf(t, f.name)]! += f.pooling === 'mean' ? 1 / tags.length : 1;
         return;
       }
       case 'text': {
-        const ids = typeof value === 'string' ? hashTokens(value, { buckets: f.buckets, bigrams: f.bigrams }) : [];
+        const ids = hashTokens(textOf(value), { buckets: f.buckets, bigrams: f.bigrams });
         for (const id of ids) out[id]! += 1 / ids.length;
         return;
       }
     }
   }
 
-  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array, recordId: string): void {
+  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array): void {
     switch (f.kind) {
       case 'categorical':
-        out[this.lookups.get(f.name)!.indexOf(value)] = 1;
+        out[this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
         return;
       case 'numeric': {
-        const s = withRecordId(recordId, () => applyNumericScaler(f.scaler, value, f.name));
+        const s = applyNumericScaler(f.scaler, value, f.name);
         out[0] = s ?? 0;
         out[1] = s === undefined ? 0 : 1;
         return;
@@ -458,6 +462,13 @@ function fitNumericField(records: readonly SeriesRecord[], values: unknown[], op
     }
     throw e;
   }
+}
+
+/** The text of a text field's value: numbers and flags as text, an array's items joined by spaces, missing as `''`. */
+function textOf(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (Array.isArray(value)) return value.map(textOf).join(' ');
+  return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
 /** Runs `fn`, adding the record id to a `MetaseriesError` it throws. */

@@ -15,6 +15,7 @@ export interface VocabularyOptions {
   maxVocabulary?: number;
 }
 
+/** Defaults of {@link VocabularyOptions}. */
 export const defaultVocabularyOptions: Required<VocabularyOptions> = { minFrequency: 1, maxVocabulary: Infinity };
 
 /** A fitted vocabulary: plain JSON. Index 0 = missing, 1 = unknown, 2.. = `categories` in order. */
@@ -24,25 +25,30 @@ export interface VocabularyState {
   counts: number[];
 }
 
-/** The text key of a categorical value, or `undefined` when it is missing. */
-export function categoryKey(value: unknown): string | undefined {
+/**
+ * The text key of a categorical value, or `undefined` when it is missing. Numbers and flags key
+ * as their text (`3` and `'3'` are one category). Throws `ENCODER_BAD_VALUE` for anything else
+ * (an object or an array where one category is expected).
+ */
+export function categoryKey(value: unknown, field?: string): string | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'number') return Number.isNaN(value) ? undefined : String(value);
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (typeof value === 'string') return value === '' ? undefined : value;
   throw new MetaseriesError('ENCODER_BAD_VALUE', 'a categorical value must be text, a number or a flag', {
-    value,
+    field,
+    value: Array.isArray(value) ? `[${value.join(', ')}]` : value,
     expected: 'string | number | boolean | null',
   });
 }
 
 /** Fits a vocabulary on training values (each a category, or an array of tags). */
-export function fitVocabulary(values: Iterable<unknown>, options: VocabularyOptions = {}): VocabularyState {
+export function fitVocabulary(values: Iterable<unknown>, options: VocabularyOptions = {}, field?: string): VocabularyState {
   const o = { ...defaultVocabularyOptions, ...options };
   const counts = new Map<string, number>();
   for (const v of values) {
     for (const item of Array.isArray(v) ? v : [v]) {
-      const key = categoryKey(item);
+      const key = categoryKey(item, field);
       if (key !== undefined) counts.set(key, (counts.get(key) ?? 0) + 1);
     }
   }
@@ -64,8 +70,9 @@ export class VocabularyLookup {
     this.size = state.categories.length + FIRST_CATEGORY_INDEX;
   }
 
-  indexOf(value: unknown): number {
-    const key = categoryKey(value);
+  /** Index of a value: {@link MISSING_INDEX}, {@link UNKNOWN_INDEX} or its category's index. */
+  indexOf(value: unknown, field?: string): number {
+    const key = categoryKey(value, field);
     if (key === undefined) return MISSING_INDEX;
     return this.index.get(key) ?? UNKNOWN_INDEX;
   }

@@ -9,12 +9,13 @@ export interface NumericScalerOptions {
   scaling?: NumericScaling;
   /** Apply `log1p` (sign-preserving: `sign(x)·log(1+|x|)`) before scaling, for heavy tails. Default: `false`. */
   log1p?: boolean;
-  /** Clip scaled values to `[-clip, clip]` so an extreme value cannot dominate. Default: `5`. */
+  /** Clip scaled values to `[-clip, clip]` so an extreme value cannot dominate; `Infinity` (saved as `null`) turns clipping off. Default: `5`. */
   clip?: number;
   /** Emit a second column that is 1 where the value is missing (the value itself is then 0). Default: `true`. */
   missingIndicator?: boolean;
 }
 
+/** Defaults of {@link NumericScalerOptions}. */
 export const defaultNumericScalerOptions: Required<NumericScalerOptions> = {
   scaling: 'zscore',
   log1p: false,
@@ -30,10 +31,14 @@ export interface NumericScalerState extends Required<NumericScalerOptions> {
   missingRate: number;
 }
 
-/** The number in a metadata value, or `undefined` when missing or not numeric. */
 /** Text that means "missing" in a numeric column (case-insensitive). */
 const MISSING_TOKENS = new Set(['', 'na', 'n/a', 'nan', 'null', 'none', '?', '-']);
 
+/**
+ * The number in a metadata value, or `undefined` when it is missing (`null`, `NaN`, or text such
+ * as `''`, `NA`, `NaN`, `null`, `?`). Flags count as 0/1. Throws `ENCODER_BAD_VALUE` for text
+ * that is not a number.
+ */
 export function numericValue(value: unknown, field?: string): number | undefined {
   if (value === null || value === undefined) return undefined;
   if (typeof value === 'string' && MISSING_TOKENS.has(value.trim().toLowerCase())) return undefined;
@@ -65,6 +70,12 @@ function quantile(sorted: number[], q: number): number {
 /** Fits a scaler on training values (missing ones ignored). */
 export function fitNumericScaler(values: Iterable<unknown>, options: NumericScalerOptions = {}, field?: string): NumericScalerState {
   const o = { ...defaultNumericScalerOptions, ...options };
+  if (!(o.clip > 0)) {
+    throw new MetaseriesError('ENCODER_BAD_OPTION', 'numeric clip must be a number > 0 (Infinity for no clipping)', { field: field ? `${field}.clip` : 'clip', value: o.clip, expected: '> 0' });
+  }
+  if (!['zscore', 'minmax', 'robust', 'none'].includes(o.scaling)) {
+    throw new MetaseriesError('ENCODER_BAD_OPTION', 'unknown numeric scaling', { field: field ? `${field}.scaling` : 'scaling', value: o.scaling, expected: 'zscore | minmax | robust | none' });
+  }
   const xs: number[] = [];
   let missing = 0;
   let total = 0;
@@ -105,5 +116,6 @@ export function applyNumericScaler(state: NumericScalerState, value: unknown, fi
   const n = numericValue(value, field);
   if (n === undefined || !Number.isFinite(n)) return undefined;
   const s = (transformRaw(n, state.log1p) - state.center) / state.scale;
-  return Math.max(-state.clip, Math.min(state.clip, s));
+  const clip = state.clip;
+  return typeof clip === 'number' && Number.isFinite(clip) ? Math.max(-clip, Math.min(clip, s)) : s;
 }
