@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { MetaseriesError } from '@metaseries/core';
 
 type LayerArgs = NonNullable<ConstructorParameters<typeof tfl.layers.Layer>[0]>;
 
@@ -25,7 +26,9 @@ export class BagEmbedding extends tfl.layers.Layer {
 
   constructor(args: BagEmbeddingArgs) {
     super(args);
-    if (!Number.isInteger(args.units) || args.units < 1) throw new Error(`BagEmbedding: units must be a positive integer, got ${args.units}`);
+    if (!Number.isInteger(args.units) || args.units < 1) {
+      throw new MetaseriesError('ENCODER_BAD_OPTION', 'BagEmbedding units must be a positive integer', { field: 'units', value: args.units, expected: 'integer >= 1' });
+    }
     this.units = args.units;
     this.seed = args.seed ?? undefined;
   }
