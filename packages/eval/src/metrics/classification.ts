@@ -120,7 +120,10 @@ export function rocCurve(positive: readonly boolean[], scores: readonly number[]
   for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) (positive[order[k]![1]] ? tp++ : fp++);
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k]![1]]) tp++;
+      else fp++;
+    }
     out.push({ fpr: nNeg ? fp / nNeg : 0, tpr: nPos ? tp / nPos : 0, threshold: order[i]![0] });
     i = j + 1;
   }
@@ -137,7 +140,10 @@ export function prCurve(positive: readonly boolean[], scores: readonly number[])
   for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) (positive[order[k]![1]] ? tp++ : fp++);
+    for (let k = i; k <= j; k++) {
+      if (positive[order[k]![1]]) tp++;
+      else fp++;
+    }
     out.push({ recall: nPos ? tp / nPos : 0, precision: tp / (tp + fp) });
     i = j + 1;
   }
