@@ -9,7 +9,7 @@ export type {
   MetadataSourceConfig,
   MetadataFieldConfig,
   ContextSourceConfig,
-  ContextFieldConfig,
+  NormaliseConfig,
   LabelSourceConfig,
   ScenarioSourceConfig,
   ModelSectionConfig,
@@ -30,12 +30,9 @@ export type { LocatedBundleFolder } from './bundle/atomic-bundle-folder.js';
 export { trainModel, readCheckpoint } from './train/training-loop.js';
 export type { TrainModelOptions, TrainingBatch, BatchSource, TrainingHistory, EpochMetrics, CheckpointOptions, TrainingCheckpoint } from './train/training-loop.js';
 export type { ProgressEvent, ProgressListener } from './train/progress-event.js';
-export { fit, scoreRecords } from './train/fit.js';
+export { fit, scoreRecords, loadRunData } from './train/fit.js';
 export type { FitOptions, FitResult, FitMetrics } from './train/fit.js';
 export { predict, defaultPredictOptions, preprocessingOf } from './predict/predict.js';
 export type { PredictOptions, Prediction } from './predict/predict.js';
 export { FittedPreprocessing, toModelConfig } from './preprocess/fitted-preprocessing.js';
 export type { PreprocessingState } from './preprocess/fitted-preprocessing.js';
-export { splitRecords } from './preprocess/split-records.js';
-export type { RecordSplit } from './preprocess/split-records.js';
-export type { SeriesScalingState } from './preprocess/series-inputs.js';

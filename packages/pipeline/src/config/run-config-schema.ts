@@ -23,7 +23,10 @@ export const METADATA_KIND_VALUES = ['categorical', 'numeric', 'multiCategorical
 export const CONTEXT_KIND_VALUES = ['categorical', 'numeric', 'boolean'] as const;
 export const ALIGN_VALUES = ['asof', 'ffill', 'linear', 'nearest'] as const;
 export const TASK_VALUES = ['binary', 'multiclass', 'multilabel', 'regression'] as const;
-export const SERIES_FORMAT_VALUES = ['long', 'wide', 'jsonl', 'ts', 'parquet'] as const;
+export const SERIES_FORMAT_VALUES = ['long', 'jsonl', 'ts'] as const;
+export const SCENARIO_VALUES = ['machine-type', 'age-threshold', 'operating-mode', 'noise-field'] as const;
+export const NORMALISE_METHOD_VALUES = ['zscore', 'minmax', 'robust'] as const;
+export const NORMALISE_SCOPE_VALUES = ['channel', 'global', 'group', 'instance'] as const;
 export const ENCODER_VALUES = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer'] as const;
 export const FUSION_VALUES = ['none', 'early', 'attention', 'late', 'film', 'gated'] as const;
 export const SPLIT_STRATEGY_VALUES = ['random', 'stratified', 'group', 'stratified-group'] as const;
@@ -45,16 +48,6 @@ const metadataField = z.union([
   z.strictObject({
     kind: z.enum(METADATA_KIND_VALUES),
     embedding: positiveInt.optional(),
-    separator: z.string().min(1).optional(),
-  }),
-]);
-
-const contextField = z.union([
-  z.enum(CONTEXT_KIND_VALUES),
-  z.strictObject({
-    kind: z.enum(CONTEXT_KIND_VALUES),
-    align: z.enum(ALIGN_VALUES).optional(),
-    tolerance: duration.optional(),
   }),
 ]);
 
@@ -64,25 +57,27 @@ const seriesSource = z.strictObject({
   id: name.default('id'),
   time: name.default('time'),
   channels: z.array(name).min(1).optional(),
+  label: name.optional(),
 });
 
 const metadataSource = z.strictObject({
-  path: z.string().min(1).optional(),
+  path: z.string().min(1),
   id: name.default('id'),
   fields: z.record(z.string().min(1), metadataField).default({}),
+  group: name.optional(),
 });
 
 const contextSource = z.strictObject({
-  path: z.string().min(1).optional(),
+  path: z.string().min(1),
   id: name.default('id'),
   time: name.default('time'),
-  fields: z.record(z.string().min(1), contextField).default({}),
+  fields: z.record(z.string().min(1), z.enum(CONTEXT_KIND_VALUES)).default({}),
   align: z.enum(ALIGN_VALUES).default('asof'),
   tolerance: duration.optional(),
 });
 
 const labelSource = z.strictObject({
-  path: z.string().min(1).optional(),
+  path: z.string().min(1),
   id: name.default('id'),
   label: name.default('label'),
   task: z.enum(TASK_VALUES).optional(),
@@ -90,10 +85,18 @@ const labelSource = z.strictObject({
 });
 
 const scenarioSource = z.strictObject({
-  name: z.string().min(1),
+  name: z.enum(SCENARIO_VALUES),
   n: positiveInt.default(600),
   seed: z.number().int().default(1),
-  options: z.record(z.string(), z.unknown()).default({}),
+  length: positiveInt.default(50),
+  noise: z.number().min(0).default(0.5),
+  groups: positiveInt.default(60),
+});
+
+const normalise = z.strictObject({
+  method: z.enum(NORMALISE_METHOD_VALUES).default('zscore'),
+  scope: z.enum(NORMALISE_SCOPE_VALUES).default('channel'),
+  groupBy: name.optional(),
 });
 
 const dataSources = {
@@ -102,16 +105,18 @@ const dataSources = {
   context: contextSource.optional(),
   labels: labelSource.optional(),
   scenario: scenarioSource.optional(),
-  group: name.optional(),
 };
 
 const testData = z.strictObject(dataSources);
 
 const data = z
-  .strictObject({ ...dataSources, test: testData.optional() })
+  .strictObject({ ...dataSources, normalise: normalise.prefault({}), test: testData.optional() })
   .superRefine((d, ctx) => {
     if (!d.series && !d.scenario) {
       ctx.addIssue({ code: 'custom', path: ['series'], message: 'data needs series (files) or scenario (synthetic)', input: undefined, params: { expected: '{ path, format, id, time, channels }' } });
+    }
+    if (d.normalise.scope === 'group' && !d.normalise.groupBy) {
+      ctx.addIssue({ code: 'custom', path: ['normalise', 'groupBy'], message: 'the group scope needs groupBy (a metadata field)', input: undefined, params: { expected: 'a metadata field name' } });
     }
     if (d.series && d.scenario) {
       ctx.addIssue({ code: 'custom', path: ['scenario'], message: 'give either series files or a scenario, not both', input: d.scenario.name, params: { expected: 'no scenario when series is given' } });

@@ -51,7 +51,8 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
 
   it('accepts JSON text as well as YAML', () => {
     const c = parseRunConfig('{"data":{"scenario":{"name":"machine-type"}},"train":{"epochs":3}}');
-    expect(c.data.scenario).toEqual({ name: 'machine-type', n: 600, seed: 1, options: {} });
+    expect(c.data.scenario).toEqual({ name: 'machine-type', n: 600, seed: 1, length: 50, noise: 0.5, groups: 60 });
+    expect(c.data.normalise).toEqual({ method: 'zscore', scope: 'channel' });
     expect(c.train.epochs).toBe(3);
   });
 
@@ -79,7 +80,7 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
 
   it('explains a missing data section and a bad duration', () => {
     expect(problemsOf(() => parseRunConfig({})).map((p) => p.path)).toEqual(['data']);
-    const p = problemsOf(() => parseRunConfig({ data: { series: { path: 'a' }, context: { tolerance: 'two hours' } } }));
+    const p = problemsOf(() => parseRunConfig({ data: { series: { path: 'a' }, context: { path: 'c.csv', tolerance: 'two hours' } } }));
     expect(p[0]).toMatchObject({ path: 'data.context.tolerance', value: 'two hours' });
   });
 

@@ -11,42 +11,44 @@ import { zodProblems } from './config-problems.js';
 export interface SeriesSourceConfig {
   /** File holding the series, relative to the config file (made absolute by parsing). Required. */
   path: string;
-  /** `long` (one row per id × time), `wide`, `jsonl`, `ts` (sktime/aeon) or `parquet`. Default: from the file extension. */
-  format?: 'long' | 'wide' | 'jsonl' | 'ts' | 'parquet';
+  /** `long` (one row per id × time, a column per channel), `jsonl` (one record per line) or `ts` (sktime/aeon). Default: from the file extension (`.ts`, `.jsonl`, else `long`). */
+  format?: 'long' | 'jsonl' | 'ts';
   /** Column holding the record id. Default: `'id'`. */
   id: string;
   /** Column holding the time stamp. Default: `'time'`. */
   time: string;
-  /** Channel columns, in order. Default: every numeric column that is not id, time, label or metadata. */
+  /** Channel columns, in order. Default: every column but id, time and label. */
   channels?: string[];
+  /** Label column inside the series file (instead of a `labels` table). Default: none. */
+  label?: string;
 }
 
-/** One static metadata field: a kind, or a kind with encoder settings. */
-export type MetadataFieldConfig = MetadataKind | { kind: MetadataKind; embedding?: number; separator?: string };
-/** One context field: a kind, or a kind with its own alignment. */
-export type ContextFieldConfig = ContextKind | { kind: ContextKind; align?: AlignMethod; tolerance?: number };
+/** One static metadata field: a kind, or a kind with its embedding width. */
+export type MetadataFieldConfig = MetadataKind | { kind: MetadataKind; embedding?: number };
 
 /** Static metadata per record. */
 export interface MetadataSourceConfig {
-  /** File, relative to the config file. Default: the series file (metadata columns beside the series). */
-  path?: string;
+  /** Table with one row per id, relative to the config file. Required. */
+  path: string;
   /** Id column. Default: `'id'`. */
   id: string;
-  /** Fields by name and kind. Default: `{}` (inferred by the data loader). */
+  /** Fields by name and kind. Default: `{}`. */
   fields: Record<string, MetadataFieldConfig>;
+  /** Column naming the group (patient, machine) of each id, for group-aware splits. Default: none. */
+  group?: string;
 }
 
 /** Time-varying context with its own time stamps. */
 export interface ContextSourceConfig {
-  /** File, relative to the config file. Default: the series file. */
-  path?: string;
+  /** Table of (id, time, fields…) rows, relative to the config file. Required. */
+  path: string;
   /** Id column. Default: `'id'`. */
   id: string;
   /** Time column. Default: `'time'`. */
   time: string;
   /** Fields by name and kind. Default: `{}`. */
-  fields: Record<string, ContextFieldConfig>;
-  /** Alignment of every field that does not name its own. Default: `'asof'`. */
+  fields: Record<string, ContextKind>;
+  /** How every field is carried onto the series steps. Default: `'asof'`. */
   align: AlignMethod;
   /** Largest age of a usable context value, in milliseconds (`2h` is parsed) or series steps. Default: no limit. */
   tolerance?: number;
@@ -54,13 +56,13 @@ export interface ContextSourceConfig {
 
 /** The label. */
 export interface LabelSourceConfig {
-  /** File, relative to the config file. Default: the series file. */
-  path?: string;
+  /** Table with one row per id, relative to the config file. Required. */
+  path: string;
   /** Id column. Default: `'id'`. */
   id: string;
   /** Label column. Default: `'label'`. */
   label: string;
-  /** Task. Default: inferred from the label values by the data loader. */
+  /** Task. Default: `'binary'` when exactly two classes are seen, else `'multiclass'` (the data loader's rule). */
   task?: Task;
   /** Class names in output order. Default: sorted distinct values seen in the training split. */
   classes?: string[];
@@ -69,13 +71,27 @@ export interface LabelSourceConfig {
 /** A seeded synthetic scenario from `@metaseries/data` instead of files. */
 export interface ScenarioSourceConfig {
   /** Scenario name (see the data package's `generateScenario`). Required. */
-  name: string;
+  name: 'machine-type' | 'age-threshold' | 'operating-mode' | 'noise-field';
   /** Number of records. Default: `600`. */
   n: number;
   /** Generator seed. Default: `1`. */
   seed: number;
-  /** Extra generator options. Default: `{}`. */
-  options: Record<string, unknown>;
+  /** Time steps per series. Default: `50`. */
+  length: number;
+  /** Standard deviation of the noise added to every value. Default: `0.5`. */
+  noise: number;
+  /** Number of groups records are spread over. Default: `60`. */
+  groups: number;
+}
+
+/** `data.normalise`: how series values are normalised (fitted on the training split only). */
+export interface NormaliseConfig {
+  /** `zscore`, `minmax` or `robust`. Default: `'zscore'`. */
+  method: 'zscore' | 'minmax' | 'robust';
+  /** Statistics per `channel`, over all channels (`global`), per `group` of a metadata field, or per record (`instance`). Default: `'channel'`. */
+  scope: 'channel' | 'global' | 'group' | 'instance';
+  /** Metadata field naming the group, for the `group` scope. Default: none (required by that scope). */
+  groupBy?: string;
 }
 
 /** Where records come from: files or a synthetic scenario. */
@@ -85,12 +101,12 @@ export interface DataSourcesConfig {
   context?: ContextSourceConfig;
   labels?: LabelSourceConfig;
   scenario?: ScenarioSourceConfig;
-  /** Column holding the group (patient, engine) for group-aware splits. Default: `split.groupBy`. */
-  group?: string;
 }
 
 /** `data`: the only required section. */
 export interface DataConfig extends DataSourcesConfig {
+  /** Series normalisation. Default: `{ method: 'zscore', scope: 'channel' }`. */
+  normalise: NormaliseConfig;
   /** A separate test set of the same shape. Default: none (the test split is drawn from `data`). */
   test?: DataSourcesConfig;
 }

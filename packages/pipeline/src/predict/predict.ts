@@ -45,7 +45,7 @@ export async function predict(bundle: ModelBundle<object>, records: readonly Ser
   const { batchSize } = { ...defaultPredictOptions, ...options };
   const prep = preprocessingOf(bundle);
   prep.checkRecords(records);
-  const out = modelOutputs(bundle.model, prep, records, batchSize);
+  const out = modelOutputs(bundle.model, prep, prep.alignRecords(records), batchSize);
   const K = out.width;
   const classes = prep.label.classes;
   const regression = prep.state.encoded.task === 'regression';

@@ -1,8 +1,8 @@
 import { MetaseriesError, type Dataset, type DatasetSchema, type SeriesRecord, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { alignDatasetContext, applyNormaliser, asTrainIndices, batchSeries, fitNormaliser, type NormaliserState } from '@metaseries/data';
 import { LabelEncoder, MetadataEncoder, type EncodedSchema, type LabelEncoderState, type MetadataEncoderState } from '@metaseries/encoders';
 import { predictionOutputName, type ModelConfigInput } from '@metaseries/fusion';
-import type { ModelSectionConfig } from '../config/run-config.js';
-import { fitSeriesScaling, longestSeries, seriesInputs, type SeriesScalingState } from './series-inputs.js';
+import type { ModelSectionConfig, NormaliseConfig } from '../config/run-config.js';
 
 /**
  * Everything fitted on the training split that turns records into model inputs and outputs
@@ -13,8 +13,8 @@ export interface PreprocessingState {
   version: 1;
   /** The dataset schema the model was trained on. */
   schema: DatasetSchema;
-  /** Per-channel series scaling. */
-  series: SeriesScalingState;
+  /** Series normaliser (data's `fitNormaliser` state, fitted on the training split). */
+  normaliser: NormaliserState;
   /** Metadata and context encoders (vocabularies with unknown bucket, scalers, hashing). */
   metadata: MetadataEncoderState;
   /** Classes (or regression scaling) of the label. */
@@ -56,22 +56,29 @@ export class FittedPreprocessing {
   }
 
   /**
-   * Fits series scaling, metadata/context encoders and the label encoder on `train` records
-   * only (nothing from validation or test leaks into them).
+   * Fits the series normaliser, metadata/context encoders and the label encoder on the records
+   * of `dataset` at `trainIndices` only (nothing from validation or test leaks into them).
+   * Records must have their context aligned (see {@link alignRecords}).
    */
-  static fit(dataset: Dataset, train: readonly SeriesRecord[], model: ModelSectionConfig, options: { excludeFields?: string[] } = {}): FittedPreprocessing {
+  static fit(
+    dataset: Dataset,
+    trainIndices: readonly number[],
+    model: ModelSectionConfig,
+    options: { excludeFields?: string[]; normalise?: NormaliseConfig } = {},
+  ): FittedPreprocessing {
     const { schema } = dataset;
-    const series = fitSeriesScaling(train, schema.channels);
+    const train = trainIndices.map((i) => dataset.records[i]!);
+    const normaliser = fitNormaliser(dataset.records, asTrainIndices(trainIndices), options.normalise ?? { method: 'zscore', scope: 'channel' });
     const metadata = MetadataEncoder.fit(schema, train, { embedding: model.embedding });
     const label = LabelEncoder.fit(schema.label, train.map((r) => r.label ?? null));
-    const timeSteps = model.timeSteps ?? longestSeries(train);
+    const timeSteps = model.timeSteps ?? Math.max(0, ...train.map((r) => r.values[0]?.length ?? 0));
     if (timeSteps < 1) throw new MetaseriesError('PIPELINE_EMPTY_SERIES', 'the training series have no steps', { field: 'model.timeSteps', value: timeSteps });
     const encoded = metadata.encodedSchema({ channels: schema.channels.length, timeSteps, task: schema.label.task, outputs: label.outputs });
     return new FittedPreprocessing({
       format: 'metaseries.preprocessing',
       version: 1,
       schema,
-      series,
+      normaliser,
       metadata: metadata.toJSON(),
       label: label.toJSON(),
       encoded,
@@ -115,16 +122,28 @@ export class FittedPreprocessing {
           });
         }
       }
-      if (Object.keys(schema.context).length > 0 && !r.alignedContext) {
-        throw new MetaseriesError('PREDICT_MISSING_FIELD', `record ${r.id} has no context aligned to its series`, { recordId: r.id, field: Object.keys(schema.context)[0], expected: 'record.alignedContext' });
-      }
     }
   }
 
-  /** Model inputs of `records` by input name: `series`, `mask`, `meta_*`, `ctx_*`. */
+  /**
+   * Aligns the context of `records` onto their series steps (data's `alignDatasetContext`) when
+   * the schema has context fields and a record is not aligned yet.
+   */
+  alignRecords(records: readonly SeriesRecord[]): readonly SeriesRecord[] {
+    const { schema } = this.state;
+    if (Object.keys(schema.context).length === 0 || records.every((r) => r.alignedContext)) return records;
+    return alignDatasetContext({ schema, records: records.slice() }).records;
+  }
+
+  /**
+   * Model inputs of `records` by input name: `series` and `mask` (normalised, padded at the end
+   * or truncated to the fitted length by data's `batchSeries`), `meta_*`, `ctx_*`.
+   */
   inputs(records: readonly SeriesRecord[]): TensorDataMap {
-    const { series, mask } = seriesInputs(records, this.state.series, this.state.timeSteps);
-    return { series, mask, ...this.metadata.transform(records, { timeSteps: this.state.timeSteps }) };
+    const T = this.state.timeSteps;
+    // Keep the first T steps, as the encoders do for context, so series and context stay aligned.
+    const { series, mask } = batchSeries(applyNormaliser(this.state.normaliser, records), { timeSteps: T, truncate: 'end' });
+    return { series, mask, ...this.metadata.transform(records, { timeSteps: T }) };
   }
 
   /** Training targets `[B, outputs]` of `records`. */

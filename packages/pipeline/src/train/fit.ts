@@ -1,9 +1,9 @@
 import { createRng, initBackend, MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
+import { alignDatasetContext, generateScenario, loadDataset, splitDataset, type DataConfig as LoaderConfig, type Split } from '@metaseries/data';
 import { buildModel } from '@metaseries/fusion';
-import type { RunConfig } from '../config/run-config.js';
+import type { DataSourcesConfig, RunConfig } from '../config/run-config.js';
 import type { ModelBundle } from '../bundle/bundle.js';
 import { FittedPreprocessing, type PreprocessingState } from '../preprocess/fitted-preprocessing.js';
-import { splitRecords, type RecordSplit } from '../preprocess/split-records.js';
 import { modelOutputs } from '../predict/model-outputs.js';
 import type { ProgressEvent, ProgressListener } from './progress-event.js';
 import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch, type TrainingHistory } from './training-loop.js';
@@ -22,8 +22,8 @@ export interface FitOptions {
    * holds a checkpoint, training resumes from it. Default: `train.checkpointDir` of the config.
    */
   checkpointDir?: string;
-  /** Use this split (record indices) instead of drawing one from `config.split`. Default: drawn. */
-  split?: RecordSplit;
+  /** Use this split (indices into the labelled records) instead of drawing one from `config.split`. Default: drawn. */
+  split?: Split;
   /** Metadata or context fields left out of the model (ablation). Default: `[]`. */
   excludeFields?: string[];
   /** Records per prediction batch during validation. Default: `256`. */
@@ -43,8 +43,8 @@ export interface FitResult {
   bundle: ModelBundle<PreprocessingState>;
   metrics: FitMetrics;
   history: TrainingHistory;
-  /** The split used (record indices of the dataset), so other runs can reuse it. */
-  split: RecordSplit;
+  /** The split used (indices into the dataset's labelled records), so other runs can reuse it. */
+  split: Split;
 }
 
 /** Metrics of `records` under `model`. */
@@ -77,14 +77,54 @@ function classWeightsOf(config: RunConfig, prep: FittedPreprocessing, train: rea
   return (r) => weights[prep.label.classIndex(r.label ?? null, r.id)]!;
 }
 
+function toLoaderConfig(d: DataSourcesConfig): LoaderConfig {
+  if (!d.series) throw new MetaseriesError('CONFIG_INVALID', 'data needs series files', { field: 'data.series', expected: '{ path, format }' });
+  const s = d.series;
+  const format = s.format ?? (s.path.endsWith('.ts') ? 'ts' : s.path.endsWith('.jsonl') ? 'jsonl' : 'long');
+  return {
+    series: { path: s.path, format, id: s.id, time: s.time, ...(s.channels && { channels: s.channels }), ...(s.label && { label: s.label }) },
+    ...(d.metadata && {
+      metadata: {
+        path: d.metadata.path,
+        id: d.metadata.id,
+        fields: Object.fromEntries(Object.entries(d.metadata.fields).map(([k, f]) => [k, typeof f === 'string' ? f : f.kind])),
+        ...(d.metadata.group && { group: d.metadata.group }),
+      },
+    }),
+    ...(d.context && { context: { path: d.context.path, id: d.context.id, time: d.context.time, fields: d.context.fields, align: d.context.align, ...(d.context.tolerance !== undefined && { tolerance: d.context.tolerance }) } }),
+    ...(d.labels && { labels: { path: d.labels.path, id: d.labels.id, label: d.labels.label, ...(d.labels.task && { task: d.labels.task }) } }),
+  };
+}
+
+function withConfiguredSchema(ds: Dataset, d: DataSourcesConfig): Dataset {
+  const embedding = Object.entries(d.metadata?.fields ?? {}).filter(([, f]) => typeof f !== 'string' && f.embedding !== undefined);
+  const classes = d.labels?.classes;
+  if (!embedding.length && !classes) return ds;
+  const metadata = { ...ds.schema.metadata };
+  for (const [k, f] of embedding) if (metadata[k]) metadata[k] = { ...metadata[k]!, embedding: (f as { embedding: number }).embedding };
+  return { ...ds, schema: { ...ds.schema, metadata, label: { ...ds.schema.label, ...(classes && { classes }) } } };
+}
+
+/** Loads the dataset (and the separate test set) a run config names: files through data's `loadDataset`, or a synthetic scenario. */
+export async function loadRunData(config: RunConfig): Promise<{ dataset: Dataset; test?: Dataset }> {
+  const d = config.data;
+  if (d.scenario) {
+    const { name, n, seed, length, noise, groups } = d.scenario;
+    const { info: _info, ...dataset } = generateScenario(name, { n, seed, length, noise, groups });
+    return { dataset };
+  }
+  const { test: testSources, ...main } = d;
+  const loaded = await loadDataset({ ...toLoaderConfig(main), ...(testSources && { test: toLoaderConfig(testSources) }) });
+  return { dataset: withConfiguredSchema(loaded.dataset, main), ...(loaded.test && testSources && { test: withConfiguredSchema(loaded.test, testSources) }) };
+}
+
 /**
  * Trains a model from a run config: split (`config.split`, or `options.split`), preprocessing
  * fitted on the training split only, the model built by fusion's `buildModel`, then the
  * training loop (early stopping, LR schedule, class weights, clipNorm, checkpoints and resume,
  * cancellation, progress). Returns the bundle, validation and test metrics, and the history.
  *
- * `dataset` is required in this version (records already aligned to their context); loading
- * from `config.data` files comes with `@metaseries/data`'s loaders.
+ * Without `dataset`, the data is loaded from `config.data` (files or a synthetic scenario).
  */
 export async function fit(config: RunConfig, dataset?: Dataset, options: FitOptions = {}): Promise<FitResult> {
   const emit = (e: ProgressEvent) => {
@@ -95,18 +135,19 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   };
   const phase = (message: string) => emit({ type: 'phase', epoch: 0, epochs: config.train.epochs, batch: 0, batches: 0, metrics: {}, etaSeconds: null, message });
   await initBackend(config.train.backend === 'auto' ? {} : { backend: config.train.backend });
-  if (!dataset) {
-    throw new MetaseriesError('PIPELINE_DATASET_REQUIRED', 'fit needs the dataset passed in: loading config.data files needs @metaseries/data, which this build does not have yet', {
-      field: 'data',
-    });
-  }
+  phase('loading data');
+  const loaded = dataset ? { dataset, test: undefined } : await loadRunData(config);
+  const all = alignDatasetContext(loaded.dataset);
+  const separateTest = loaded.test ? alignDatasetContext(loaded.test).records : undefined;
   phase('splitting');
-  const labelled = dataset.records.filter((r) => r.label !== null && r.label !== undefined);
-  const split = options.split ?? splitRecords(labelled, config.split);
-  const pick = (idx: number[]) => idx.map((i) => labelled[i]!);
+  const labelled = all.records.filter((r) => r.label !== null && r.label !== undefined);
+  const split =
+    options.split ??
+    splitDataset(labelled, { strategy: config.split.strategy, groupBy: config.split.groupBy, valid: config.split.valid, test: separateTest ? 0 : config.split.test, seed: config.split.seed });
+  const pick = (idx: readonly number[]) => idx.map((i) => labelled[i]!);
   const train = pick(split.train);
   const valid = pick(split.valid);
-  const test = pick(split.test);
+  const test = separateTest ? separateTest.filter((r) => r.label !== null && r.label !== undefined) : pick(split.test);
   if (train.length === 0 || valid.length === 0) {
     throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', `the split left ${train.length} training and ${valid.length} validation records`, { field: 'split', value: labelled.length, expected: 'enough labelled records for train and valid' });
   }
@@ -116,7 +157,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   phase(resume ? `resuming after epoch ${resume.epoch}` : 'fitting preprocessing on the training split');
   const prep = resume
     ? FittedPreprocessing.fromJSON(resume.bundle.preprocessing as PreprocessingState)
-    : FittedPreprocessing.fit(dataset, train, config.model, { excludeFields: options.excludeFields });
+    : FittedPreprocessing.fit({ schema: all.schema, records: labelled }, split.train, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
   const weightOf = classWeightsOf(config, prep, train);
 
   phase('building the model');
