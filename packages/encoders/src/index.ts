@@ -1,7 +1,7 @@
 export type { EncodedSchema, EncodedInputSpec, EncodedFieldInfo } from './encoded-schema.js';
 export { defaultEmbeddingSize } from './embedding-size.js';
-export { MetadataEncoder, defaultMetadataEncoderOptions, inputName } from './metadata-encoder.js';
-export type { MetadataEncoderOptions, FieldEncoderOptions, MetadataEncoderState, FieldState } from './metadata-encoder.js';
+export { MetadataEncoder, defaultMetadataEncoderOptions, defaultTransformOptions, inputName } from './metadata-encoder.js';
+export type { MetadataEncoderOptions, FieldEncoderOptions, TransformOptions, MetadataEncoderState, FieldState } from './metadata-encoder.js';
 export { LabelEncoder, defaultLabelEncoderOptions } from './label-encoder.js';
 export type { LabelEncoderState, LabelEncoderOptions } from './label-encoder.js';
 export { applyMetadataEncoders, defaultApplyMetadataEncodersOptions } from './apply-metadata-encoders.js';

@@ -73,6 +73,25 @@ export const defaultMetadataEncoderOptions: Required<MetadataEncoderOptions> = {
   fields: {},
 };
 
+/** Options of {@link MetadataEncoder.transform}: the time layout of the context inputs, as in the data package's `batchSeries`. */
+export interface TransformOptions {
+  /** Length of the context inputs' time axis. Default: the longest record (at least 1). */
+  timeSteps?: number;
+  /** Where padding goes when a record is shorter than `timeSteps`. Default: `'end'`. */
+  pad?: 'end' | 'start';
+  /** Which steps are dropped when a record is longer: `'start'` keeps the last (most recent) steps, `'end'` the first. Default: `'start'`. */
+  truncate?: 'start' | 'end';
+}
+
+/** Defaults of {@link TransformOptions} (the same as the data package's `defaultBatchSeriesOptions`). */
+export const defaultTransformOptions: Required<Omit<TransformOptions, 'timeSteps'>> & Pick<TransformOptions, 'timeSteps'> = { pad: 'end', truncate: 'start' };
+
+/** Index on the `T`-step axis of a record's step 0 (negative when its first steps are cut). */
+function stepOffset(length: number, T: number, o: Required<Omit<TransformOptions, 'timeSteps'>>): number {
+  if (length >= T) return o.truncate === 'start' ? -(length - T) : 0;
+  return o.pad === 'end' ? 0 : T - length;
+}
+
 /** The fitted state of one field: plain JSON. */
 export type FieldState =
   | { name: string; scope: 'static'; kind: 'categorical'; vocabulary: VocabularyState; embedding: number; oneHot: boolean }
@@ -331,13 +350,16 @@ export class MetadataEncoder {
 
   /**
    * Encodes the metadata and context of `records` (series and mask come from the data
-   * package's batching). Context must already be aligned to each record's steps
-   * (`record.alignedContext`); it is padded at the end / truncated to `timeSteps`.
+   * package's `batchSeries`; pass it the same `timeSteps`, `pad` and `truncate` so that the
+   * context steps line up with the series steps). Context must already be aligned to each
+   * record's steps (`record.alignedContext`). Returns one entry per field, keyed by its input
+   * name (`meta_<field>`, `ctx_<field>`).
    */
-  transform(records: readonly SeriesRecord[], options: { timeSteps?: number } = {}): TensorDataMap {
+  transform(records: readonly SeriesRecord[], options: TransformOptions = {}): TensorDataMap {
+    const o = { ...defaultTransformOptions, ...options };
     const B = records.length;
     const out: TensorDataMap = {};
-    const T = options.timeSteps ?? Math.max(0, ...records.map((r) => r.values[0]?.length ?? 0));
+    const T = o.timeSteps ?? Math.max(1, ...records.map((r) => r.values[0]?.length ?? 0));
     for (const f of this.fields) {
       const name = inputName(f.scope, f.name);
       const w = inputWidth(f);
@@ -364,10 +386,11 @@ export class MetadataEncoder {
           }
           const values = aligned.values[f.name] ?? [];
           const mask = aligned.mask[f.name];
-          const n = Math.min(T, values.length);
-          for (let t = 0; t < n; t++) {
-            const present = mask ? mask[t] === 1 : values[t] !== null && values[t] !== undefined;
-            withRecordId(r.id, () => this.encodeContextStep(f, present ? values[t] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w)));
+          const off = stepOffset(r.values[0]?.length ?? values.length, T, o);
+          for (let s = Math.max(0, -off); s < values.length && s + off < T; s++) {
+            const t = s + off;
+            const present = mask ? mask[s] === 1 : values[s] !== null && values[s] !== undefined;
+            withRecordId(r.id, () => this.encodeContextStep(f, present ? values[s] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w)));
           }
         });
         out[name] = { dtype: 'float32', shape: [B, T, w], data };
