@@ -1,9 +1,15 @@
-export { loadDataset } from './load/load-dataset.js';
-export type { DataConfig, SeriesSource, MetadataSource, ContextSource, LabelSource, LoadResult, LoadWarning } from './load/load-dataset.js';
+export { loadDataset, defaultLoadOptions } from './load/load-dataset.js';
+export type { DataConfig, SeriesFormat, SeriesSource, MetadataSource, ContextSource, LabelSource, LoadResult, LoadWarning, LoadCounts, LoadOptions } from './load/load-dataset.js';
+export type { RecordOrigin } from './load/series-parts.js';
 export { readTsFile } from './load/read-ts-file.js';
 export type { TsHeader, ReadTsOptions } from './load/read-ts-file.js';
-export { readLines } from './load/read-lines.js';
+export { readLines, DEFAULT_MAX_LINE_LENGTH } from './load/read-lines.js';
 export { readCsv, parseDuration } from './load/read-csv.js';
+export { inferSchema, inferKind, defaultInferSchemaOptions } from './schema/infer-schema.js';
+export type { InferSchemaOptions, SchemaReport, FieldReport } from './schema/infer-schema.js';
+export { checkDataset, validateDataset, defaultValidateDatasetOptions } from './schema/validate-dataset.js';
+export type { DatasetProblem, ValidateDatasetOptions } from './schema/validate-dataset.js';
+export { readSchemaFile } from './schema/read-schema-file.js';
 export { alignContext, alignDatasetContext, checkSortedTimes, isLeakFree } from './align/align-context.js';
 export type { AlignLocation } from './align/align-context.js';
 export { fitNormaliser, applyNormaliser, statistics, defaultNormaliserOptions } from './normalise/normaliser.js';

@@ -30,7 +30,7 @@ describe('loadDataset', () => {
       { baseDir: dir },
     );
     expect(res.dataset.records.map((r) => r.id)).toEqual(['p1', 'p2']);
-    expect(res.counts).toEqual({ records: 2, droppedNoLabel: 1, droppedNoSeries: 0 });
+    expect(res.counts).toEqual({ records: 2, droppedNoLabel: 1, droppedNoSeries: 0, ignoredMetadataRows: 0, ignoredContextRows: 0 });
     expect(res.warnings[0]).toMatchObject({ code: 'LOAD_NO_LABEL', recordId: 'p3' });
     const p1 = res.dataset.records[0]!;
     expect(Array.from(p1.values[0]!)).toEqual([80, 82]);

@@ -7,6 +7,7 @@ import {
   type ContextValue,
   type Dataset,
   type DatasetSchema,
+  type LabelValue,
   type MetadataKind,
   type MetadataValue,
   type SeriesRecord,
@@ -14,47 +15,67 @@ import {
 } from '@metaseries/core';
 import { readCsv, columnIndex, parseTime, parseNumber, parseDuration } from './read-csv.js';
 import { readTsFile } from './read-ts-file.js';
-import { readLines } from './read-lines.js';
+import { readLines, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
+import { loadWide } from './load-wide.js';
+import { loadParquet } from './load-parquet.js';
+import { LongAccumulator, checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
+import { inferKind } from '../schema/infer-schema.js';
+import { validateDataset } from '../schema/validate-dataset.js';
+
+/** The series file layouts {@link loadDataset} reads. */
+export type SeriesFormat = 'long' | 'wide' | 'jsonl' | 'ts' | 'parquet';
 
 /** Where the series come from (the run config's `data.series`). */
 export interface SeriesSource {
   path: string;
-  /** `long`: one row per (id, time) with a column per channel; `ts`: sktime/aeon; `jsonl`: one record per line. */
-  format: 'long' | 'ts' | 'jsonl';
-  /** Id column (long). Default: `'id'`. */
+  /**
+   * - `long`: CSV, one row per (id, time) with a column per channel; an id's rows contiguous, in time order.
+   * - `wide`: CSV, one row per series: id, label?, then `t0,t1,…` or `<channel>__<t>` columns.
+   * - `jsonl`: one `{"id", "values": {channel: number[]}, "times"?, "metadata"?, "label"?}` per line.
+   * - `ts`: sktime/aeon `.ts` (ids are `<problemName>_<case index>`).
+   * - `parquet`: the long layout in a Parquet file.
+   */
+  format: SeriesFormat;
+  /** Id column (long, wide, parquet). Default: `'id'`. */
   id?: string;
-  /** Time column (long). Default: `'time'`. */
+  /** Time column (long, parquet). Default: `'time'`. */
   time?: string;
-  /** Channel columns (long). Default: every column but id, time and label. */
+  /** Channel columns / names. Default: every column but id, time and label (wide: from the headers). */
   channels?: string[];
-  /** Label column inside the series file (long: read from the first row of each id). */
+  /** Label column inside the series file (long/parquet: the first non-empty value of each id). Default: none. */
   label?: string;
 }
 
 /** Static metadata table (`data.metadata`): one row per id. */
 export interface MetadataSource {
   path: string;
+  /** Id column. Default: `'id'`. */
   id?: string;
+  /** The fields to read and their kinds. */
   fields: Record<string, MetadataKind>;
-  /** Column naming the group of each id (patient, machine) for group-aware splits. */
+  /** Column naming the group of each id (patient, machine) for group-aware splits. Default: none. */
   group?: string;
 }
 
-/** Time-varying context table (`data.context`): rows of (id, time, fields…). */
+/** Time-varying context table (`data.context`): rows of (id, time, fields…), any order. */
 export interface ContextSource {
   path: string;
+  /** Id column. Default: `'id'`. */
   id?: string;
+  /** Time column. Default: `'time'`. */
   time?: string;
+  /** The fields to read and their kinds. */
   fields: Record<string, ContextKind>;
   /** Default: `'asof'`. */
   align?: AlignMethod;
-  /** A number in the series time unit, or a duration like `2h` (ms). Default: none. */
+  /** A number in the series time unit, or a duration like `2h`, `30m`, `10s`, `1d` (ms). Default: none. */
   tolerance?: number | string;
 }
 
 /** Label table (`data.labels`): one row per id. */
 export interface LabelSource {
   path: string;
+  /** Id column. Default: `'id'`. */
   id?: string;
   /** Label column. Default: `'label'`. */
   label?: string;
@@ -66,13 +87,14 @@ export interface LabelSource {
 export interface DataConfig {
   series: SeriesSource;
   metadata?: MetadataSource;
-  context?: ContextSource;
+  /** One context table, or several (event logs) merged into one track per id. */
+  context?: ContextSource | ContextSource[];
   labels?: LabelSource;
   /** A separate test set with the same shape. */
   test?: Omit<DataConfig, 'test'>;
 }
 
-/** A non-fatal problem, counted and reported (the record is dropped or the value set missing). */
+/** A non-fatal problem, counted and reported (the record is dropped or the row ignored). */
 export interface LoadWarning {
   code: string;
   message: string;
@@ -81,26 +103,51 @@ export interface LoadWarning {
   recordId?: string;
 }
 
+/** What was read, kept and dropped. */
+export interface LoadCounts {
+  /** Records in the dataset. */
+  records: number;
+  /** Series with no label, dropped (`LOAD_NO_LABEL`). */
+  droppedNoLabel: number;
+  /** Records with metadata and a label but no series rows (or only empty cells), dropped (`LOAD_NO_SERIES_ROWS`). */
+  droppedNoSeries: number;
+  /** Metadata rows naming an id with neither series nor label, ignored (`LOAD_METADATA_WITHOUT_SERIES`). */
+  ignoredMetadataRows: number;
+  /** Context rows naming an id with no series, ignored (not a warning: event logs often cover more ids). */
+  ignoredContextRows: number;
+}
+
 /** What {@link loadDataset} returns. */
 export interface LoadResult {
   dataset: Dataset;
   /** The separate test set, when `data.test` is configured. */
   test?: Dataset;
   warnings: LoadWarning[];
-  counts: { records: number; droppedNoLabel: number; droppedNoSeries: number };
+  counts: LoadCounts;
+  /** File and first line of each kept record (of the test set too), for messages. */
+  origins: Map<string, RecordOrigin>;
 }
 
-interface Parts {
-  records: Map<string, SeriesRecord>;
-  channels: string[];
-  timeUnit: 'ms' | 'step';
-  labelsFromSeries: boolean;
+/** Options of {@link loadDataset}. */
+export interface LoadOptions {
+  /** Folder the config's paths are relative to. Default: `process.cwd()`. */
+  baseDir?: string;
+  /**
+   * A saved (possibly edited) schema to load against: fields not in it are `SCHEMA_UNKNOWN_FIELD`,
+   * values are validated, and the dataset carries this schema. Default: none (built from the config).
+   */
+  schema?: DatasetSchema;
+  /** Longest accepted line, in characters (bounds memory). Default: 64 MiB. */
+  maxLineLength?: number;
 }
 
-async function loadLong(src: SeriesSource, file: string): Promise<Parts> {
+/** Defaults of {@link LoadOptions}. */
+export const defaultLoadOptions = { maxLineLength: DEFAULT_MAX_LINE_LENGTH } as const;
+
+async function loadLong(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts> {
   const idCol = src.id ?? 'id';
   const timeCol = src.time ?? 'time';
-  const rows = readCsv(file);
+  const rows = readCsv(file, ',', maxLineLength);
   const first = await rows.next();
   if (first.done) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
   const header = first.value.cells.map((c) => c.trim());
@@ -110,95 +157,94 @@ async function loadLong(src: SeriesSource, file: string): Promise<Parts> {
   const iTime = idx.get(timeCol)!;
   const iCh = channels.map((c) => idx.get(c)!);
   const iLabel = src.label ? idx.get(src.label)! : -1;
-  const acc = new Map<string, { times: number[]; values: number[][]; label?: string; firstLine: number }>();
-  let isDate: boolean | undefined;
-  let lastId: string | undefined;
-  const closed = new Set<string>();
+  const acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
+  const values = new Array<number>(channels.length);
   for await (const { cells, line } of rows) {
     if (cells.length !== header.length) {
       throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
     }
     const id = cells[iId]!.trim();
-    if (id === '') throw new MetaseriesError('LOAD_BAD_VALUE', 'a row has an empty id', { file, line, field: idCol });
-    if (id !== lastId) {
-      if (lastId !== undefined) closed.add(lastId);
-      if (closed.has(id)) {
-        throw new MetaseriesError('LOAD_UNGROUPED_IDS', 'the rows of one id must be contiguous (sort the file by id, then time)', { file, line, recordId: id, field: idCol, value: id });
-      }
-      lastId = id;
+    for (let k = 0; k < iCh.length; k++) values[k] = seriesNumber(cells[iCh[k]!], { file, line, field: channels[k]!, recordId: id });
+    let label: string | undefined;
+    if (iLabel >= 0) {
+      label = cells[iLabel]!.trim();
+      if (label !== '') checkLabel(label, { file, line, recordId: id, field: src.label! });
     }
-    const t = parseTime(cells[iTime]!, { file, line, field: timeCol, recordId: id });
-    if (isDate === undefined) isDate = t.isDate;
-    let rec = acc.get(id);
-    if (!rec) {
-      rec = { times: [], values: channels.map(() => []), firstLine: line };
-      acc.set(id, rec);
-    }
-    const prev = rec.times[rec.times.length - 1];
-    if (prev !== undefined && !(t.value > prev)) {
-      throw new MetaseriesError(t.value === prev ? 'LOAD_DUPLICATE_TIME' : 'LOAD_UNORDERED_TIMES', t.value === prev ? 'two rows of one series have the same time' : 'series times must increase within a record', {
-        file,
-        line,
-        recordId: id,
-        field: timeCol,
-        value: cells[iTime],
-        expected: `> ${isDate ? new Date(prev).toISOString() : prev}`,
-      });
-    }
-    rec.times.push(t.value);
-    iCh.forEach((ci, k) => rec!.values[k]!.push(parseNumber(cells[ci], { file, line, field: channels[k]!, recordId: id })));
-    if (iLabel >= 0 && rec.label === undefined && cells[iLabel]!.trim() !== '') rec.label = cells[iLabel]!.trim();
+    acc.add(id, cells[iTime]!, values, label, line);
   }
-  const records = new Map<string, SeriesRecord>();
-  for (const [id, r] of acc) {
-    records.set(id, {
-      id,
-      values: r.values.map((v) => Float32Array.from(v)),
-      times: Float64Array.from(r.times),
-      metadata: {},
-      ...(r.label !== undefined ? { label: r.label } : {}),
-    });
-  }
-  return { records, channels, timeUnit: isDate ? 'ms' : 'step', labelsFromSeries: iLabel >= 0 };
+  return acc.parts();
 }
 
-async function loadJsonl(src: SeriesSource, file: string): Promise<Parts> {
+async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts & { metadataKeys: Set<string> }> {
   const records = new Map<string, SeriesRecord>();
+  const origins = new Map<string, RecordOrigin>();
+  const metadataKeys = new Set<string>();
   let channels: string[] | undefined;
-  let labels = false;
-  for await (const [text, line] of readLines(file)) {
+  for await (const [text, line] of readLines(file, maxLineLength)) {
     if (text.trim() === '') continue;
-    let obj: { id?: unknown; values?: unknown; times?: unknown; label?: unknown; metadata?: unknown };
+    let obj: unknown;
     try {
       obj = JSON.parse(text);
     } catch (e) {
       throw new MetaseriesError('LOAD_BAD_LINE', 'a line is not valid JSON', { file, line, value: text.slice(0, 60) }, { cause: e });
     }
-    const id = String(obj.id ?? '');
-    if (!id) throw new MetaseriesError('LOAD_BAD_VALUE', 'a record has no id', { file, line, field: 'id' });
-    if (records.has(id)) throw new MetaseriesError('LOAD_DUPLICATE_ID', 'two records have the same id', { file, line, recordId: id, field: 'id', value: id });
-    const vals = obj.values;
-    if (typeof vals !== 'object' || vals === null) throw new MetaseriesError('LOAD_BAD_VALUE', 'a record needs values: { channel: number[] }', { file, line, recordId: id, field: 'values' });
-    const names = Object.keys(vals);
-    channels ??= src.channels ?? names;
+    if (typeof obj !== 'object' || obj === null || Array.isArray(obj)) {
+      throw new MetaseriesError('LOAD_BAD_LINE', 'a line is not a JSON object', { file, line, value: text.slice(0, 60), expected: '{"id", "values", …}' });
+    }
+    const o = obj as { id?: unknown; values?: unknown; times?: unknown; label?: unknown; metadata?: unknown };
+    const id = typeof o.id === 'string' || typeof o.id === 'number' ? String(o.id) : '';
+    if (!id) throw new MetaseriesError('LOAD_BAD_VALUE', 'a record has no id (a string or number)', { file, line, field: 'id', value: JSON.stringify(o.id ?? null).slice(0, 60) });
+    if (records.has(id)) throw new MetaseriesError('LOAD_DUPLICATE_ID', 'two records have the same id', { file, line, recordId: id, field: 'id', value: id, expected: `one record (first at line ${origins.get(id)!.line})` });
+    const vals = o.values;
+    if (typeof vals !== 'object' || vals === null || Array.isArray(vals)) throw new MetaseriesError('LOAD_BAD_VALUE', 'a record needs values: { channel: number[] }', { file, line, recordId: id, field: 'values' });
+    channels ??= src.channels ?? Object.keys(vals);
+    let len = -1;
     const values = channels.map((c) => {
       const arr = (vals as Record<string, unknown>)[c];
-      if (!Array.isArray(arr)) throw new MetaseriesError('LOAD_MISSING_COLUMN', 'a record lacks a channel', { file, line, recordId: id, field: `values.${c}` });
-      return Float32Array.from(arr, (v) => (v === null ? NaN : Number(v)));
+      if (!Array.isArray(arr)) throw new MetaseriesError('LOAD_MISSING_COLUMN', 'a record lacks a channel', { file, line, recordId: id, field: `values.${c}`, expected: 'an array of numbers' });
+      if (len >= 0 && arr.length !== len) throw new MetaseriesError('LOAD_BAD_LINE', 'the channels of a record have different lengths', { file, line, recordId: id, field: `values.${c}`, value: arr.length, expected: String(len) });
+      len = arr.length;
+      const out = new Float32Array(arr.length);
+      for (let i = 0; i < arr.length; i++) {
+        const v: unknown = arr[i];
+        out[i] = v === null ? NaN : typeof v === 'number' ? seriesNumber(String(v), { file, line, recordId: id, field: `values.${c}` }) : seriesNumber(typeof v === 'string' ? v : 'x', { file, line, recordId: id, field: `values.${c}` });
+      }
+      return out;
     });
-    const rec: SeriesRecord = { id, values, metadata: (typeof obj.metadata === 'object' && obj.metadata !== null ? obj.metadata : {}) as Record<string, MetadataValue> };
-    if (Array.isArray(obj.times)) rec.times = Float64Array.from(obj.times as number[]);
-    if (obj.label !== undefined && obj.label !== null) {
-      rec.label = obj.label as string;
-      labels = true;
+    const rec: SeriesRecord = { id, values, metadata: {} };
+    if (typeof o.metadata === 'object' && o.metadata !== null && !Array.isArray(o.metadata)) {
+      for (const [k, v] of Object.entries(o.metadata as Record<string, unknown>)) {
+        const ok = v === null || typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || (Array.isArray(v) && v.every((x) => typeof x === 'string'));
+        if (!ok) throw new MetaseriesError('LOAD_BAD_VALUE', 'a metadata value must be text, a number, a flag, a list of tags or null', { file, line, recordId: id, field: `metadata.${k}`, value: JSON.stringify(v).slice(0, 60) });
+        rec.metadata[k] = v as MetadataValue;
+        metadataKeys.add(k);
+      }
+    }
+    if (o.times !== undefined) {
+      if (!Array.isArray(o.times) || o.times.length !== len || !o.times.every((t) => typeof t === 'number' && Number.isFinite(t))) {
+        throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'times must be an array of finite numbers, one per step', { file, line, recordId: id, field: 'times', expected: `${len} numbers` });
+      }
+      const times = Float64Array.from(o.times as number[]);
+      for (let i = 1; i < times.length; i++) {
+        if (!(times[i]! > times[i - 1]!)) throw new MetaseriesError('LOAD_UNORDERED_TIMES', 'series times must increase within a record', { file, line, recordId: id, field: `times[${i}]`, value: times[i], expected: `> ${times[i - 1]}` });
+      }
+      rec.times = times;
+    }
+    if (o.label !== undefined && o.label !== null) {
+      const l = o.label;
+      if (!(typeof l === 'string' || typeof l === 'number' || (Array.isArray(l) && l.every((x) => typeof x === 'string')))) {
+        throw new MetaseriesError('LOAD_BAD_LABEL', 'a label must be text, a number or a list of class names', { file, line, recordId: id, field: 'label', value: JSON.stringify(l).slice(0, 60) });
+      }
+      rec.label = checkLabel(l as LabelValue, { file, line, recordId: id, field: 'label' });
     }
     records.set(id, rec);
+    origins.set(id, { file, line });
   }
-  return { records, channels: channels ?? [], timeUnit: 'step', labelsFromSeries: labels };
+  return { records, channels: channels ?? [], timeUnit: 'step', origins, metadataKeys };
 }
 
-async function loadTable(file: string, idCol: string, columns: string[]): Promise<Map<string, { cells: Record<string, string>; line: number }>> {
-  const rows = readCsv(file);
+async function loadTable(file: string, idCol: string, columns: string[], maxLineLength: number): Promise<Map<string, { cells: Record<string, string>; line: number }>> {
+  const rows = readCsv(file, ',', maxLineLength);
   const first = await rows.next();
   if (first.done) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the table is empty', { file });
   const header = first.value.cells.map((c) => c.trim());
@@ -213,167 +259,282 @@ async function loadTable(file: string, idCol: string, columns: string[]): Promis
   return out;
 }
 
+const MISSING_CELL = /^(na|nan|null|none|\?)$/i;
+
+function flag(cell: string, where: { file: string; line: number; field: string; recordId: string }): boolean {
+  if (/^(true|yes|1|t|y)$/i.test(cell)) return true;
+  if (/^(false|no|0|f|n)$/i.test(cell)) return false;
+  throw new MetaseriesError('LOAD_BAD_VALUE', 'a boolean field holds a value that is not a flag', { ...where, value: cell, expected: 'true/false, yes/no, 1/0' });
+}
+
 function metadataValue(kind: MetadataKind, cell: string, where: { file: string; line: number; field: string; recordId: string }): MetadataValue {
-  if (cell === '' || /^(na|nan|null|none|\?)$/i.test(cell)) return null;
+  if (cell === '' || MISSING_CELL.test(cell)) return null;
   if (kind === 'numeric') return parseNumber(cell, where);
-  if (kind === 'boolean') {
-    if (/^(true|yes|1|t|y)$/i.test(cell)) return true;
-    if (/^(false|no|0|f|n)$/i.test(cell)) return false;
-    throw new MetaseriesError('LOAD_BAD_VALUE', 'a boolean field holds a value that is not a flag', { ...where, value: cell, expected: 'true/false, yes/no, 1/0' });
-  }
+  if (kind === 'boolean') return flag(cell, where);
+  if (kind === 'multiCategorical') return cell.split('|').map((t) => t.trim()).filter((t) => t !== '');
   return cell;
 }
 
-async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, warnings: LoadWarning[]): Promise<{ dataset: Dataset; dropped: { noLabel: number; noSeries: number } }> {
+function contextValue(kind: ContextKind, cell: string, where: { file: string; line: number; field: string; recordId: string }): ContextValue {
+  if (cell === '' || MISSING_CELL.test(cell)) return null;
+  if (kind === 'numeric') {
+    const n = parseNumber(cell, where);
+    return Number.isNaN(n) ? null : n;
+  }
+  if (kind === 'boolean') return flag(cell, where);
+  return cell;
+}
+
+async function loadSeries(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts & { labels: boolean; classes?: string[]; task?: Task; metadataKeys?: Set<string> }> {
+  switch (src.format) {
+    case 'ts': {
+      const ts = await readTsFile(file, { maxLineLength });
+      const origins = new Map<string, RecordOrigin>(ts.records.map((r, i) => [r.id, { file, line: ts.lines[i]! }]));
+      for (const [i, r] of ts.records.entries()) if (r.label !== undefined) checkLabel(r.label, { file, line: ts.lines[i]!, recordId: r.id, field: 'label' });
+      return {
+        records: new Map(ts.records.map((r) => [r.id, r])),
+        channels: ts.schema.channels,
+        timeUnit: 'step',
+        origins,
+        labels: true,
+        ...(ts.schema.label.classes ? { classes: ts.schema.label.classes } : {}),
+        task: ts.schema.label.task,
+      };
+    }
+    case 'long':
+      return { ...(await loadLong(src, file, maxLineLength)), labels: src.label !== undefined };
+    case 'wide':
+      return { ...(await loadWide(file, { ...src, maxLineLength })), labels: src.label !== undefined };
+    case 'parquet':
+      return { ...(await loadParquet(file, src)), labels: src.label !== undefined };
+    case 'jsonl':
+      return { ...(await loadJsonl(src, file, maxLineLength)), labels: true };
+    default:
+      throw new MetaseriesError('LOAD_UNSUPPORTED', 'unknown series format', { field: 'data.series.format', value: String((src as { format: unknown }).format), expected: 'long | wide | jsonl | ts | parquet' });
+  }
+}
+
+interface PartsResult {
+  dataset: Dataset;
+  dropped: { noLabel: number; noSeries: number };
+  ignored: { metadata: number; context: number };
+  origins: Map<string, RecordOrigin>;
+}
+
+async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options: LoadOptions, warnings: LoadWarning[]): Promise<PartsResult> {
+  const maxLineLength = options.maxLineLength ?? defaultLoadOptions.maxLineLength;
   const seriesFile = path.resolve(baseDir, cfg.series.path);
-  let parts: Parts;
-  let task: Task | undefined = cfg.labels?.task;
-  let classes: string[] | undefined;
-  if (cfg.series.format === 'ts') {
-    const ts = await readTsFile(seriesFile);
-    parts = { records: new Map(ts.records.map((r) => [r.id, r])), channels: ts.schema.channels, timeUnit: 'step', labelsFromSeries: true };
-    classes = ts.schema.label.classes;
-    task ??= ts.schema.label.task;
-  } else if (cfg.series.format === 'long') {
-    parts = await loadLong(cfg.series, seriesFile);
-  } else if (cfg.series.format === 'jsonl') {
-    parts = await loadJsonl(cfg.series, seriesFile);
-  } else {
-    throw new MetaseriesError('LOAD_UNSUPPORTED', 'this series format is not supported by the streaming loader yet', {
-      field: 'data.series.format',
-      value: cfg.series.format,
-      expected: 'long | ts | jsonl',
-    });
+  const parts = await loadSeries(cfg.series, seriesFile, maxLineLength);
+  let task: Task | undefined = cfg.labels?.task ?? parts.task;
+  let classes = parts.classes;
+  const given = options.schema;
+  if (given) {
+    const declared = new Set([...Object.keys(given.metadata), ...Object.keys(given.context)]);
+    const asked = [
+      ...Object.keys(cfg.metadata?.fields ?? {}).map((f) => ['data.metadata.fields', f] as const),
+      ...[cfg.context ?? []].flat().flatMap((c) => Object.keys(c.fields).map((f) => ['data.context.fields', f] as const)),
+      ...[...(parts.metadataKeys ?? [])].map((f) => ['metadata', f] as const),
+    ];
+    for (const [where, f] of asked) {
+      if (!declared.has(f)) {
+        throw new MetaseriesError('SCHEMA_UNKNOWN_FIELD', 'the data has a field the schema does not declare: add it to the schema or drop it from the config', {
+          file: where === 'metadata' ? seriesFile : undefined,
+          field: `${where}.${f}`,
+          value: f,
+          expected: [...declared].join(', ') || 'no fields',
+        });
+      }
+    }
   }
   const metadataFields: DatasetSchema['metadata'] = {};
   let groupColumn: string | undefined;
+  const metadataOnly = new Map<string, number>(); // id → line: metadata rows with no series
+  let ignoredMetadata = 0;
+  let metadataFile = '';
   if (cfg.metadata) {
     const file = path.resolve(baseDir, cfg.metadata.path);
+    metadataFile = file;
     const idCol = cfg.metadata.id ?? 'id';
     const fields = Object.entries(cfg.metadata.fields);
     groupColumn = cfg.metadata.group;
-    const table = await loadTable(file, idCol, [...fields.map(([f]) => f), ...(groupColumn && !cfg.metadata.fields[groupColumn] ? [groupColumn] : [])]);
+    const table = await loadTable(file, idCol, [...fields.map(([f]) => f), ...(groupColumn && !cfg.metadata.fields[groupColumn] ? [groupColumn] : [])], maxLineLength);
     for (const [f, kind] of fields) metadataFields[f] = { kind };
     for (const [id, row] of table) {
       const rec = parts.records.get(id);
       if (!rec) {
-        warnings.push({ code: 'LOAD_METADATA_WITHOUT_SERIES', message: 'a metadata row names an id with no series; ignored', file, line: row.line, recordId: id });
+        metadataOnly.set(id, row.line);
         continue;
       }
       for (const [f, kind] of fields) rec.metadata[f] = metadataValue(kind, row.cells[f]!, { file, line: row.line, field: f, recordId: id });
       if (groupColumn) rec.group = row.cells[groupColumn];
     }
     for (const rec of parts.records.values()) for (const [f] of fields) if (!(f in rec.metadata)) rec.metadata[f] = null;
-  }
-  const contextFields: DatasetSchema['context'] = {};
-  if (cfg.context) {
-    const file = path.resolve(baseDir, cfg.context.path);
-    const idCol = cfg.context.id ?? 'id';
-    const timeCol = cfg.context.time ?? 'time';
-    const fields = Object.entries(cfg.context.fields);
-    const tolerance = parseDuration(cfg.context.tolerance, 'data.context.tolerance');
-    for (const [f, kind] of fields) contextFields[f] = { kind, align: cfg.context.align ?? 'asof', ...(tolerance !== undefined ? { tolerance } : {}) };
-    const rows = readCsv(file);
-    const first = await rows.next();
-    if (!first.done) {
-      const header = first.value.cells.map((c) => c.trim());
-      const idx = columnIndex(header, [idCol, timeCol, ...fields.map(([f]) => f)], file, first.value.line);
-      const tracks = new Map<string, { times: number[]; values: Record<string, ContextValue[]>; lines: number[] }>();
-      for await (const { cells, line } of rows) {
-        const id = cells[idx.get(idCol)!]!.trim();
-        if (!parts.records.has(id)) continue;
-        let tr = tracks.get(id);
-        if (!tr) {
-          tr = { times: [], values: Object.fromEntries(fields.map(([f]) => [f, []])), lines: [] };
-          tracks.set(id, tr);
-        }
-        tr.times.push(parseTime(cells[idx.get(timeCol)!]!, { file, line, field: timeCol, recordId: id }).value);
-        tr.lines.push(line);
-        for (const [f, kind] of fields) {
-          const cell = cells[idx.get(f)!]!.trim();
-          const v = cell === '' ? null : kind === 'numeric' ? parseNumber(cell, { file, line, field: f, recordId: id }) : kind === 'boolean' ? /^(true|yes|1)$/i.test(cell) : cell;
-          tr.values[f]!.push(typeof v === 'number' && Number.isNaN(v) ? null : v);
-        }
-      }
-      for (const [id, tr] of tracks) {
-        // sort by time, stable: rows with equal stamps keep file order (the last one wins in asof)
-        const order = tr.times.map((_, i) => i).sort((a, b) => tr.times[a]! - tr.times[b]! || a - b);
-        const rec = parts.records.get(id)!;
-        rec.context = {
-          times: Float64Array.from(order, (i) => tr.times[i]!),
-          values: Object.fromEntries(fields.map(([f]) => [f, order.map((i) => tr.values[f]![i]!)])),
-        };
-      }
+  } else if (parts.metadataKeys?.size) {
+    // JSONL records carry their own metadata: infer each field's kind from its values
+    for (const f of parts.metadataKeys) {
+      const vals = [...parts.records.values()].map((r) => (f in r.metadata ? r.metadata[f]! : null));
+      metadataFields[f] = { kind: inferKind(vals).kind };
+      for (const r of parts.records.values()) if (!(f in r.metadata)) r.metadata[f] = null;
     }
   }
+  const contextFields: DatasetSchema['context'] = {};
+  const contextSources = cfg.context === undefined ? [] : Array.isArray(cfg.context) ? cfg.context : [cfg.context];
+  const tracks = new Map<string, Array<{ time: number; line: number; source: number; values: ContextValue[] }>>();
+  let ignoredContext = 0;
+  for (const [si, src] of contextSources.entries()) {
+    const file = path.resolve(baseDir, src.path);
+    const idCol = src.id ?? 'id';
+    const timeCol = src.time ?? 'time';
+    const fields = Object.entries(src.fields);
+    const tolerance = parseDuration(src.tolerance, 'data.context.tolerance');
+    for (const [f, kind] of fields) {
+      if (contextFields[f] || metadataFields[f]) throw new MetaseriesError('LOAD_BAD_OPTION', 'two tables declare the same field name; rename one', { file, field: f, value: f });
+      contextFields[f] = { kind, align: src.align ?? 'asof', ...(tolerance !== undefined ? { tolerance } : {}) };
+    }
+    const rows = readCsv(file, ',', maxLineLength);
+    const first = await rows.next();
+    if (first.done) continue;
+    const header = first.value.cells.map((c) => c.trim());
+    const idx = columnIndex(header, [idCol, timeCol, ...fields.map(([f]) => f)], file, first.value.line);
+    const iId = idx.get(idCol)!;
+    const iTime = idx.get(timeCol)!;
+    for await (const { cells, line } of rows) {
+      if (cells.length !== header.length) throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
+      const id = cells[iId]!.trim();
+      if (!parts.records.has(id)) {
+        ignoredContext++;
+        continue;
+      }
+      const t = parseTime(cells[iTime]!, { file, line, field: timeCol, recordId: id });
+      if ((parts.timeUnit === 'ms') !== t.isDate) {
+        throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'context times must be in the series time unit', { file, line, recordId: id, field: timeCol, value: cells[iTime], expected: parts.timeUnit === 'ms' ? 'a date-time, as the series times' : 'a number, as the series times' });
+      }
+      let list = tracks.get(id);
+      if (!list) tracks.set(id, (list = []));
+      list.push({ time: t.value, line, source: si, values: fields.map(([f, kind]) => contextValue(kind, cells[idx.get(f)!]!.trim(), { file, line, field: f, recordId: id })) });
+    }
+  }
+  if (tracks.size > 0) {
+    const names = contextSources.map((src) => Object.keys(src.fields));
+    for (const [id, list] of tracks) {
+      // stable sort by time: rows with equal stamps keep file (then table) order; the last one wins in asof
+      list.sort((a, b) => a.time - b.time || a.source - b.source || a.line - b.line);
+      const values: Record<string, ContextValue[]> = Object.fromEntries(Object.keys(contextFields).map((f) => [f, []]));
+      for (const row of list) {
+        names.forEach((fs, si) => fs.forEach((f, k) => values[f]!.push(si === row.source ? row.values[k]! : null)));
+      }
+      parts.records.get(id)!.context = { times: Float64Array.from(list, (r) => r.time), values };
+    }
+  }
+  let noSeries = 0;
   if (cfg.labels) {
     const file = path.resolve(baseDir, cfg.labels.path);
     const idCol = cfg.labels.id ?? 'id';
     const labelCol = cfg.labels.label ?? 'label';
-    const table = await loadTable(file, idCol, [labelCol]);
+    const table = await loadTable(file, idCol, [labelCol], maxLineLength);
     for (const [id, row] of table) {
-      const rec = parts.records.get(id);
-      if (!rec) {
-        throw new MetaseriesError('LOAD_LABEL_WITHOUT_SERIES', 'the label table names an id that has no series', { file, line: row.line, recordId: id, field: idCol, value: id });
-      }
       const cell = row.cells[labelCol]!;
+      const where = { file, line: row.line, recordId: id, field: labelCol };
+      let label: LabelValue = null;
       if (task === 'regression') {
         const n = Number(cell);
-        if (cell === '' || !Number.isFinite(n)) throw new MetaseriesError('LOAD_BAD_LABEL', 'a regression label must be a finite number', { file, line: row.line, recordId: id, field: labelCol, value: cell, expected: 'a finite number' });
-        rec.label = n;
-      } else if (cell !== '') rec.label = cell;
+        if (cell === '' || MISSING_CELL.test(cell)) label = null;
+        else if (!Number.isFinite(n)) throw new MetaseriesError('LOAD_BAD_LABEL', 'a regression label must be a finite number', { ...where, value: cell, expected: 'a finite number' });
+        else label = n;
+      } else if (cell !== '') label = checkLabel(task === 'multilabel' ? cell.split('|').map((c) => c.trim()).filter((c) => c) : cell, where);
+      const rec = parts.records.get(id);
+      if (rec) {
+        if (label !== null) rec.label = label;
+        continue;
+      }
+      if (metadataOnly.has(id)) {
+        // metadata and a label but no series rows (ICU stays with no vitals): dropped and counted
+        metadataOnly.delete(id);
+        noSeries++;
+        warnings.push({ code: 'LOAD_NO_SERIES_ROWS', message: 'a record has metadata and a label but no series rows; dropped', file, line: row.line, recordId: id });
+        continue;
+      }
+      throw new MetaseriesError('LOAD_LABEL_WITHOUT_SERIES', 'the label table names an id that has neither series nor metadata (a typo, or the wrong series file?)', { ...where, field: idCol, value: id });
     }
   }
+  for (const [id, line] of metadataOnly) {
+    ignoredMetadata++;
+    warnings.push({ code: 'LOAD_METADATA_WITHOUT_SERIES', message: 'a metadata row names an id with no series; ignored', file: metadataFile, line, recordId: id });
+  }
   let noLabel = 0;
-  let noSeries = 0;
   const records: SeriesRecord[] = [];
+  const origins = new Map<string, RecordOrigin>();
   for (const r of parts.records.values()) {
-    if (r.label === undefined || r.label === null) {
-      noLabel++;
-      warnings.push({ code: 'LOAD_NO_LABEL', message: 'a series has no label; dropped', recordId: r.id });
-      continue;
-    }
+    const origin = parts.origins.get(r.id);
     if ((r.values[0]?.length ?? 0) === 0) {
       noSeries++;
-      warnings.push({ code: 'LOAD_NO_SERIES_ROWS', message: 'a record has no series rows; dropped', recordId: r.id });
+      warnings.push({ code: 'LOAD_NO_SERIES_ROWS', message: 'a record has no series values; dropped', ...origin, recordId: r.id });
+      continue;
+    }
+    if (r.label === undefined || r.label === null) {
+      noLabel++;
+      warnings.push({ code: 'LOAD_NO_LABEL', message: 'a series has no label; dropped', ...origin, recordId: r.id });
       continue;
     }
     records.push(r);
+    if (origin) origins.set(r.id, origin);
   }
   if (task === undefined) {
     const seen = new Set(records.map((r) => String(r.label)));
-    task = seen.size === 2 ? 'binary' : 'multiclass';
+    task = records.some((r) => Array.isArray(r.label)) ? 'multilabel' : seen.size === 2 ? 'binary' : 'multiclass';
   }
   if (!classes && task !== 'regression') {
     const seen = [...new Set(records.map((r) => String(r.label)))].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
     if (task === 'binary' && seen.length === 2) classes = seen;
   }
-  const schema = validateSchema({
-    version: 1,
-    channels: parts.channels,
-    metadata: metadataFields,
-    context: contextFields,
-    label: { name: cfg.labels?.label ?? cfg.series.label ?? 'label', task, ...(classes && task !== 'multiclass' ? { classes } : {}) },
-    ...(groupColumn ? { group: groupColumn } : {}),
-    timeUnit: parts.timeUnit,
-  });
-  return { dataset: { schema, records }, dropped: { noLabel, noSeries } };
+  let schema: DatasetSchema;
+  if (given) {
+    schema = validateSchema(given);
+    validateDataset({ schema, records }, { origins });
+  } else {
+    schema = validateSchema({
+      version: 1,
+      channels: parts.channels,
+      metadata: metadataFields,
+      context: contextFields,
+      label: { name: cfg.labels?.label ?? cfg.series.label ?? 'label', task, ...(classes && task !== 'multiclass' ? { classes } : {}) },
+      ...(groupColumn ? { group: groupColumn } : {}),
+      timeUnit: parts.timeUnit,
+    });
+  }
+  return { dataset: { schema, records }, dropped: { noLabel, noSeries }, ignored: { metadata: ignoredMetadata, context: ignoredContext }, origins };
 }
 
 /**
  * Loads the series, metadata, context and labels that a run config's `data` section names,
- * joined by id. Fatal problems throw a `MetaseriesError` naming file, line, record and field;
- * a series with no label is dropped and counted (a warning), as is a record with no series rows.
+ * joined by id, streaming every file. Context is NOT aligned here (see `alignDatasetContext`):
+ * records keep their raw context tracks sorted by time. Fatal problems throw a
+ * `MetaseriesError` naming file, line, record and field; a series with no label is dropped and
+ * counted (a warning), as is a record with metadata and a label but no series rows.
+ *
+ * @example
+ * const { dataset, warnings, counts } = await loadDataset({ series: { path: 'vitals.csv', format: 'long' }, labels: { path: 'labels.csv' } }, { baseDir: 'data' });
  */
-export async function loadDataset(config: DataConfig, options: { baseDir?: string } = {}): Promise<LoadResult> {
+export async function loadDataset(config: DataConfig, options: LoadOptions = {}): Promise<LoadResult> {
   const baseDir = options.baseDir ?? process.cwd();
   const warnings: LoadWarning[] = [];
-  const main = await loadParts(config, baseDir, warnings);
+  const main = await loadParts(config, baseDir, options, warnings);
   const result: LoadResult = {
     dataset: main.dataset,
     warnings,
-    counts: { records: main.dataset.records.length, droppedNoLabel: main.dropped.noLabel, droppedNoSeries: main.dropped.noSeries },
+    counts: {
+      records: main.dataset.records.length,
+      droppedNoLabel: main.dropped.noLabel,
+      droppedNoSeries: main.dropped.noSeries,
+      ignoredMetadataRows: main.ignored.metadata,
+      ignoredContextRows: main.ignored.context,
+    },
+    origins: main.origins,
   };
-  if (config.test) result.test = (await loadParts(config.test, baseDir, warnings)).dataset;
+  if (config.test) {
+    const test = await loadParts(config.test, baseDir, options, warnings);
+    result.test = test.dataset;
+    for (const [id, o] of test.origins) result.origins.set(id, o);
+  }
   return result;
 }

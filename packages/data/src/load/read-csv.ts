@@ -1,6 +1,6 @@
 import Papa from 'papaparse';
 import { MetaseriesError } from '@metaseries/core';
-import { readLines } from './read-lines.js';
+import { readLines, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 
 /** One parsed CSV row with its 1-based line number. */
 export interface CsvRow {
@@ -11,15 +11,19 @@ export interface CsvRow {
 /**
  * Streams a CSV file: a fast split for plain lines, papaparse for a line holding quotes (quoted
  * fields may contain the delimiter; a quoted field spanning lines is not supported). The first
- * non-empty line is the header.
+ * non-empty line is the header. Lines longer than `maxLineLength` characters are
+ * `LOAD_LINE_TOO_LONG` (default 64 MiB).
  */
-export async function* readCsv(file: string, delimiter = ','): AsyncGenerator<CsvRow> {
-  for await (const [text, line] of readLines(file)) {
+export async function* readCsv(file: string, delimiter = ',', maxLineLength = DEFAULT_MAX_LINE_LENGTH): AsyncGenerator<CsvRow> {
+  for await (const [text, line] of readLines(file, maxLineLength)) {
     if (text.trim() === '') continue;
     if (text.includes('"')) {
       const parsed = Papa.parse<string[]>(text, { delimiter, header: false });
       if (parsed.errors.length) {
         throw new MetaseriesError('LOAD_BAD_LINE', `malformed CSV line: ${parsed.errors[0]!.message}`, { file, line, value: text.slice(0, 60) });
+      }
+      if (parsed.data.length > 1) {
+        throw new MetaseriesError('LOAD_BAD_LINE', 'a quoted field spans lines (not supported): close every quote on its line', { file, line, value: text.slice(0, 60) });
       }
       yield { cells: parsed.data[0] ?? [], line };
     } else {

@@ -34,6 +34,10 @@ export async function* readLines(file: string, maxLineLength = DEFAULT_MAX_LINE_
     let start = 0;
     while ((nl = pending.indexOf('\n', start)) >= 0) {
       lineNo++;
+      if (nl - start > maxLineLength) {
+        stream.destroy();
+        throw new MetaseriesError('LOAD_LINE_TOO_LONG', `a line is longer than ${maxLineLength} characters`, { file, line: lineNo, expected: `<= ${maxLineLength} characters` });
+      }
       let line = pending.slice(start, nl);
       if (line.endsWith('\r')) line = line.slice(0, -1);
       yield [line, lineNo];

@@ -1,5 +1,6 @@
 import { MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
-import { readLines } from './read-lines.js';
+import { readLines, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
+import { FLOAT32_MAX } from './series-parts.js';
 
 /** What the header of a `.ts` file declared. */
 export interface TsHeader {
@@ -19,6 +20,8 @@ export interface ReadTsOptions {
   idPrefix?: string;
   /** Channel names. Default: `dim_0`, `dim_1`, … */
   channels?: string[];
+  /** Longest accepted line, in characters (bounds memory). Default: 64 MiB. */
+  maxLineLength?: number;
 }
 
 function parseBool(v: string | undefined, file: string, line: number, key: string): boolean {
@@ -32,12 +35,13 @@ function parseBool(v: string | undefined, file: string, line: number, key: strin
  * `NaN` for missing values, class labels. Timestamped `.ts` files (`@timeStamps true`) are
  * refused with `LOAD_UNSUPPORTED`.
  */
-export async function readTsFile(file: string, options: ReadTsOptions = {}): Promise<Dataset & { header: TsHeader }> {
+export async function readTsFile(file: string, options: ReadTsOptions = {}): Promise<Dataset & { header: TsHeader; lines: number[] }> {
   const header: TsHeader = {};
   const records: SeriesRecord[] = [];
+  const lines: number[] = [];
   let inData = false;
   let dims = -1;
-  for await (const [raw, line] of readLines(file)) {
+  for await (const [raw, line] of readLines(file, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) continue;
     if (!inData) {
@@ -88,8 +92,8 @@ export async function readTsFile(file: string, options: ReadTsOptions = {}): Pro
         if (c === '?' || c.toLowerCase() === 'nan') out[i] = NaN;
         else {
           const n = Number(c);
-          if (c === '' || !Number.isFinite(n)) {
-            throw new MetaseriesError('LOAD_BAD_VALUE', 'a series value is not a number', { file, line, field: `dim_${di}`, value: c, expected: 'a number or ?' });
+          if (c === '' || !Number.isFinite(n) || Math.abs(n) > FLOAT32_MAX) {
+            throw new MetaseriesError('LOAD_BAD_VALUE', 'a series value is not a number', { file, line, field: `dim_${di}`, value: c, expected: 'a finite number within ±3.4e38, or ?' });
           }
           out[i] = n;
         }
@@ -107,6 +111,7 @@ export async function readTsFile(file: string, options: ReadTsOptions = {}): Pro
         throw new MetaseriesError('LOAD_UNKNOWN_LABEL', 'a case has a class label the header does not declare', { file, line, field: 'label', value: label, expected: header.classLabels!.join(', ') });
       }
     }
+    lines.push(line);
     records.push({ id: `${options.idPrefix ?? `${header.problemName ?? 'case'}_`}${records.length}`, values, metadata: {}, ...(label !== undefined ? { label } : {}) });
   }
   if (!inData) throw new MetaseriesError('LOAD_BAD_HEADER', 'the file has no @data line', { file });
@@ -114,6 +119,7 @@ export async function readTsFile(file: string, options: ReadTsOptions = {}): Pro
   const channels = options.channels ?? Array.from({ length: nDims }, (_, i) => `dim_${i}`);
   return {
     header,
+    lines,
     schema: {
       version: 1,
       channels,

@@ -1,0 +1,88 @@
+import { stat } from 'node:fs/promises';
+import { MetaseriesError } from '@metaseries/core';
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
+import { FLOAT32_MAX, LongAccumulator, checkLabel, type SeriesParts } from './series-parts.js';
+
+/** Options of the Parquet loader (from `data.series`). */
+export interface ParquetOptions {
+  /** Id column. Default: `'id'`. */
+  id?: string;
+  /** Time column. Default: `'time'`. */
+  time?: string;
+  /** Channel columns. Default: every top-level column but id, time and label. */
+  channels?: string[];
+  /** Label column (the first non-empty value of each id). Default: none. */
+  label?: string;
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  return typeof v === 'string' ? v : String(v);
+}
+
+function cellNumber(v: unknown, where: { file: string; line: number; field: string; recordId: string }): number {
+  if (v === null || v === undefined) return NaN;
+  const n = typeof v === 'number' ? v : typeof v === 'bigint' ? Number(v) : typeof v === 'boolean' ? Number(v) : typeof v === 'string' && v.trim() !== '' ? Number(v) : NaN;
+  if (Number.isNaN(n)) {
+    if (typeof v === 'number' || (typeof v === 'string' && /^\s*(nan|na|null|\?)?\s*$/i.test(v))) return NaN;
+    throw new MetaseriesError('LOAD_BAD_VALUE', 'a channel value is not a number', { ...where, value: String(v).slice(0, 60), expected: 'a number or null' });
+  }
+  if (!Number.isFinite(n) || Math.abs(n) > FLOAT32_MAX) throw new MetaseriesError('LOAD_BAD_VALUE', 'a channel value is not a finite float32 number', { ...where, value: String(v), expected: 'a finite number within ±3.4e38' });
+  return n;
+}
+
+/**
+ * Reads a long-layout Parquet file (one row per id and time), one row group at a time through
+ * hyparquet's byte-range reads, never the whole file as one buffer. Rows of an id must be
+ * contiguous and in time order, as in the long CSV. Time columns may be numbers, timestamps or
+ * ISO text. `line` in errors is the 1-based row number.
+ */
+export async function loadParquet(file: string, options: ParquetOptions = {}): Promise<SeriesParts> {
+  try {
+    if (!(await stat(file)).isFile()) throw new Error('not a file');
+  } catch (e) {
+    throw new MetaseriesError('LOAD_FILE_NOT_FOUND', 'the file does not exist or cannot be read', { file }, { cause: e });
+  }
+  const idCol = options.id ?? 'id';
+  const timeCol = options.time ?? 'time';
+  let buffer: Awaited<ReturnType<typeof asyncBufferFromFile>>;
+  let metadata: FileMetaData;
+  let names: string[];
+  try {
+    buffer = await asyncBufferFromFile(file);
+    metadata = await parquetMetadataAsync(buffer);
+    names = parquetSchema(metadata).children.map((c) => c.element.name);
+  } catch (e) {
+    if (e instanceof MetaseriesError) throw e;
+    throw new MetaseriesError('LOAD_BAD_PARQUET', `not a readable Parquet file: ${e instanceof Error ? e.message : String(e)}`, { file }, { cause: e });
+  }
+  const channels = options.channels ?? names.filter((n) => n !== idCol && n !== timeCol && n !== options.label);
+  for (const c of [idCol, timeCol, ...channels, ...(options.label ? [options.label] : [])]) {
+    if (!names.includes(c)) throw new MetaseriesError('LOAD_MISSING_COLUMN', `the file has no column "${c}"`, { file, field: c, value: names.join(','), expected: `a column named ${c}` });
+  }
+  const columns = [idCol, timeCol, ...channels, ...(options.label ? [options.label] : [])];
+  const acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
+  let rowStart = 0;
+  for (const group of metadata.row_groups) {
+    const rowEnd = rowStart + Number(group.num_rows);
+    let rows: unknown[][] = [];
+    try {
+      await parquetRead({ file: buffer, metadata, columns, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (rows = r) });
+    } catch (e) {
+      throw new MetaseriesError('LOAD_BAD_PARQUET', `a row group cannot be read: ${e instanceof Error ? e.message : String(e)}`, { file, line: rowStart + 1 }, { cause: e });
+    }
+    for (let r = 0; r < rows.length; r++) {
+      const row = rows[r]!;
+      const line = rowStart + r + 1;
+      const id = cellText(row[0]).trim();
+      const t = row[1];
+      const time = t instanceof Date || typeof t === 'number' ? t : typeof t === 'bigint' ? Number(t) : cellText(t);
+      const values = channels.map((c, k) => cellNumber(row[k + 2], { file, line, field: c, recordId: id }));
+      const label = options.label ? cellText(row[channels.length + 2]).trim() : undefined;
+      if (label) checkLabel(label, { file, line, recordId: id, field: options.label! });
+      acc.add(id, time, values, label, line);
+    }
+    rowStart = rowEnd;
+  }
+  return acc.parts();
+}
