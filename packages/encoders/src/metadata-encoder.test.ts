@@ -246,6 +246,13 @@ describe('MetadataEncoder options and edge cases', () => {
     expect(errorOf(() => MetadataEncoder.fromJSON({ format: 'x' } as never))).toMatchObject({ code: 'ENCODER_STATE_INVALID' });
     const state = { ...MetadataEncoder.fit(schema, train0()).toJSON(), version: 2 };
     expect(errorOf(() => MetadataEncoder.fromJSON(state as never))).toMatchObject({ code: 'ENCODER_STATE_INVALID', details: { field: 'version' } });
+    const good = MetadataEncoder.fit(schema, train0()).toJSON();
+    const damaged = JSON.parse(JSON.stringify(good));
+    delete damaged.fields[0].vocabulary;
+    expect(errorOf(() => MetadataEncoder.fromJSON(damaged))).toMatchObject({ code: 'ENCODER_STATE_INVALID', details: { field: 'fields[0] (ward)' } });
+    const badScale = JSON.parse(JSON.stringify(good));
+    badScale.fields[1].scaler.scale = 0;
+    expect(errorOf(() => MetadataEncoder.fromJSON(badScale))).toMatchObject({ code: 'ENCODER_STATE_INVALID', details: { field: 'fields[1] (age)' } });
   });
 });
 

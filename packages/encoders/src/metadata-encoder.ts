@@ -8,6 +8,8 @@ import {
   type MetadataKind,
   type ContextKind,
   type Rng,
+  METADATA_KINDS,
+  CONTEXT_KINDS,
 } from '@metaseries/core';
 import type { EncodedFieldInfo, EncodedInputSpec, EncodedSchema } from './encoded-schema.js';
 import { defaultEmbeddingSize } from './embedding-size.js';
@@ -284,6 +286,7 @@ export class MetadataEncoder {
     if (state.version !== 1) {
       throw new MetaseriesError('ENCODER_STATE_INVALID', 'unsupported metadata encoder state version', { field: 'version', value: state.version, expected: '1' });
     }
+    state.fields.forEach(checkFieldState);
     if (schema) {
       const want = [
         ...Object.entries(schema.metadata).map(([n, f]) => `static:${n}:${f.kind}`),
@@ -472,6 +475,25 @@ export class MetadataEncoder {
     order.forEach((from, to) => data.set(src.data.subarray(from * row, (from + 1) * row), to * row));
     return { ...batch, [name]: { ...src, data } };
   }
+}
+
+/** Refuses a field state that is damaged (edited by hand, truncated) before it is used. */
+function checkFieldState(state: unknown, i: number): void {
+  const f = (state ?? {}) as { name?: unknown; scope?: unknown; kind?: unknown; embedding?: unknown; buckets?: unknown; vocabulary?: { categories?: unknown }; scaler?: { center?: unknown; scale?: unknown } };
+  const bad = (what: string, value: unknown, expected: string): never => {
+    throw new MetaseriesError('ENCODER_STATE_INVALID', `metadata encoder state: field ${i} has ${what}`, { field: `fields[${i}]${typeof f.name === 'string' ? ` (${f.name})` : ''}`, value, expected });
+  };
+  if (typeof f.name !== 'string') bad('no name', state, '{ name, scope, kind, ... }');
+  if (f.scope !== 'static' && f.scope !== 'context') bad('an unknown scope', f.scope, 'static | context');
+  const kinds: readonly unknown[] = f.scope === 'static' ? METADATA_KINDS : CONTEXT_KINDS;
+  if (!kinds.includes(f.kind)) bad('an unknown kind', f.kind, kinds.join(' | '));
+  if (f.kind === 'categorical' || f.kind === 'multiCategorical') {
+    const c = f.vocabulary?.categories;
+    if (!Array.isArray(c) || !c.every((x) => typeof x === 'string')) bad('no vocabulary', f.vocabulary, '{ categories: string[], counts: number[] }');
+  }
+  if ('embedding' in f && !(Number.isInteger(f.embedding) && (f.embedding as number) >= 1)) bad('a bad embedding width', f.embedding, 'integer >= 1');
+  if (f.kind === 'numeric' && !(Number.isFinite(f.scaler?.center) && (f.scaler?.scale as number) > 0)) bad('no numeric scaler', f.scaler, '{ center, scale > 0, ... }');
+  if (f.kind === 'text' && !(Number.isInteger(f.buckets) && (f.buckets as number) >= 1)) bad('bad text buckets', f.buckets, 'integer >= 1');
 }
 
 /** Fits a numeric scaler; a value that is not a number is reported with the record holding it. */
