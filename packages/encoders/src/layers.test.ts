@@ -52,7 +52,7 @@ describe.each(['cpu', 'wasm'] as const)('encoder layers on %s', (backend) => {
     const batch = enc.transform(train);
     const xs = model.inputNames.map((n) => tf.tensor(batch[n]!.data, batch[n]!.shape, batch[n]!.dtype));
     const y = labels.transform(train.map((r) => r.label!));
-    const h = await model.fit(xs, tf.tensor(y.data, y.shape), { epochs: 30, batchSize: 32, verbose: 0, shuffle: false });
+    const h = await model.fit(xs, tf.tensor(y.data, y.shape), { epochs: 12, batchSize: 40, verbose: 0, shuffle: false });
     const acc = (h.history.acc ?? h.history.accuracy) as number[];
     expect(acc[acc.length - 1]).toBeGreaterThan(0.9); // chance is 1/3
   });
