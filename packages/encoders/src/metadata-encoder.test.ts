@@ -229,14 +229,14 @@ describe('MetadataEncoder options and edge cases', () => {
     expect(errorOf(() => enc.transform([{ id: 'raw', values: [new Float32Array(2)], metadata: {} }]))).toMatchObject({ code: 'ENCODER_CONTEXT_NOT_ALIGNED', details: { recordId: 'raw' } });
   });
 
-  it('lays context steps out like the data package batches series: keep the last steps, pad at the end (by default)', () => {
+  it('lays context steps out like the data package batches series: pad at the end and keep the first steps by default, or as asked', () => {
     const enc = MetadataEncoder.fit(schema, train0());
     const load = (o: Parameters<MetadataEncoder['transform']>[1]) => Array.from(enc.transform([record('a', {}, 3)], o).ctx_load!.data);
     const three = enc.transform([record('a', {}, 3)], { timeSteps: 3 }).ctx_load!.data; // load 1, null, 3 with availability 1, 0, 1
     const [s0, s2] = [three[0]!, three[4]!];
     expect(Array.from(three)).toEqual([s0, 1, 0, 0, s2, 1]);
-    expect(load({ timeSteps: 2 })).toEqual([0, 0, s2, 1]); // truncate 'start': the most recent steps
-    expect(load({ timeSteps: 2, truncate: 'end' })).toEqual([s0, 1, 0, 0]);
+    expect(load({ timeSteps: 2 })).toEqual([s0, 1, 0, 0]);
+    expect(load({ timeSteps: 2, truncate: 'start' })).toEqual([0, 0, s2, 1]); // the most recent steps
     expect(load({ timeSteps: 5 })).toEqual([s0, 1, 0, 0, s2, 1, 0, 0, 0, 0]);
     expect(load({ timeSteps: 5, pad: 'start' })).toEqual([0, 0, 0, 0, s0, 1, 0, 0, s2, 1]);
     expect(enc.transform([record('a', {}, 2), record('b', {}, 3)]).ctx_load!.shape).toEqual([2, 3, 2]);

@@ -81,12 +81,16 @@ export interface TransformOptions {
   timeSteps?: number;
   /** Where padding goes when a record is shorter than `timeSteps`. Default: `'end'`. */
   pad?: 'end' | 'start';
-  /** Which steps are dropped when a record is longer: `'start'` keeps the last (most recent) steps, `'end'` the first. Default: `'start'`. */
+  /**
+   * Which steps are dropped when a record is longer: `'end'` keeps the first `timeSteps` steps,
+   * `'start'` the last (most recent) ones. Default: `'end'` — note that data's `batchSeries`
+   * defaults to `'start'`: pass the same value to both.
+   */
   truncate?: 'start' | 'end';
 }
 
-/** Defaults of {@link TransformOptions} (the same as the data package's `defaultBatchSeriesOptions`). */
-export const defaultTransformOptions: Required<Omit<TransformOptions, 'timeSteps'>> & Pick<TransformOptions, 'timeSteps'> = { pad: 'end', truncate: 'start' };
+/** Defaults of {@link TransformOptions}. */
+export const defaultTransformOptions: Required<Omit<TransformOptions, 'timeSteps'>> & Pick<TransformOptions, 'timeSteps'> = { pad: 'end', truncate: 'end' };
 
 /** Index on the `T`-step axis of a record's step 0 (negative when its first steps are cut). */
 function stepOffset(length: number, T: number, o: Required<Omit<TransformOptions, 'timeSteps'>>): number {
