@@ -36,3 +36,7 @@ export { predict, defaultPredictOptions, preprocessingOf } from './predict/predi
 export type { PredictOptions, Prediction } from './predict/predict.js';
 export { FittedPreprocessing, toModelConfig } from './preprocess/fitted-preprocessing.js';
 export type { PreprocessingState } from './preprocess/fitted-preprocessing.js';
+export { evaluate, defaultEvaluateOptions, scoreModel, metricValues } from './evaluate/evaluate.js';
+export type { EvaluateOptions, EvaluationResult, ScoredRecords } from './evaluate/evaluate.js';
+export { compare } from './evaluate/compare.js';
+export type { CompareOptions, CompareResult } from './evaluate/compare.js';

@@ -1,13 +1,13 @@
 import { createRng, initBackend, MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { alignDatasetContext, generateScenario, loadDataset, splitDataset, type DataConfig as LoaderConfig, type Split } from '@metaseries/data';
 import { buildModel } from '@metaseries/fusion';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataSourcesConfig, RunConfig } from '../config/run-config.js';
 import type { ModelBundle } from '../bundle/bundle.js';
 import { FittedPreprocessing, type PreprocessingState } from '../preprocess/fitted-preprocessing.js';
-import { modelOutputs } from '../predict/model-outputs.js';
+import { metricValues, scoreModel } from '../evaluate/evaluate.js';
 import type { ProgressEvent, ProgressListener } from './progress-event.js';
 import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch, type TrainingHistory } from './training-loop.js';
-import { validationMetrics } from './validation-metrics.js';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -47,12 +47,9 @@ export interface FitResult {
   split: Split;
 }
 
-/** Metrics of `records` under `model`. */
-export function scoreRecords(bundle: Pick<ModelBundle<PreprocessingState>, 'model'>, prep: FittedPreprocessing, records: readonly SeriesRecord[], batchSize = 256): Record<string, number> {
-  const { predictions, width } = modelOutputs(bundle.model, prep, records, batchSize);
-  const y = prep.targets(records).data as Float32Array;
-  const scale = prep.state.label.task === 'regression' ? prep.state.label.scale : 1;
-  return validationMetrics(prep.state.encoded.task, y, predictions, width, scale);
+/** Metrics (eval's `computeMetrics` plus `loss`) of labelled `records` under `model`. */
+export function scoreRecords(model: tfl.LayersModel, prep: FittedPreprocessing, records: readonly SeriesRecord[], batchSize = 256): Record<string, number> {
+  return metricValues(scoreModel(model, prep, records, batchSize));
 }
 
 function classWeightsOf(config: RunConfig, prep: FittedPreprocessing, train: readonly SeriesRecord[]): ((r: SeriesRecord) => number) | undefined {
@@ -181,7 +178,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     train: config.train,
     source,
     outputName: prep.state.outputName,
-    validate: async (m) => scoreRecords({ model: m }, prep, valid, predictBatch),
+    validate: async (m) => scoreRecords(m, prep, valid, predictBatch),
     signal: options.signal,
     onProgress: emit,
     ...(checkpointDir && config.train.checkpointEvery > 0 && { checkpoint: { dir: checkpointDir, every: config.train.checkpointEvery, preprocessing: prep.toJSON() } }),
@@ -189,8 +186,8 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   });
   phase('scoring');
   const metrics: FitMetrics = {
-    valid: scoreRecords({ model }, prep, valid, predictBatch),
-    test: test.length ? scoreRecords({ model }, prep, test, predictBatch) : null,
+    valid: scoreRecords(model, prep, valid, predictBatch),
+    test: test.length ? scoreRecords(model, prep, test, predictBatch) : null,
   };
   const bundle: ModelBundle<PreprocessingState> = {
     model,

@@ -1,7 +1,4 @@
-/** Whether a larger value of `metric` is better (accuracy, AUROC, F1) or a smaller one (loss, errors). */
-export function higherIsBetter(metric: string): boolean {
-  return !/(loss|rmse|mae|mse|brier|ece|phm08_score)$/.test(metric);
-}
+import { higherIsBetter } from '@metaseries/eval';
 
 /** State of a {@link PlateauTracker}, plain JSON for checkpoints. */
 export interface PlateauState {

@@ -230,6 +230,14 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
       const val = await options.validate(model);
       const metrics: EpochMetrics = { epoch, loss: lossCount ? lossSum / lossCount : NaN, lr };
       for (const [k, v] of Object.entries(val)) metrics[`val_${k}`] = v;
+      for (const [key, monitor] of [
+        ['train.earlyStopping.monitor', es ? es.monitor : undefined],
+        ['train.lrSchedule.monitor', train.lrSchedule.type === 'reduce-on-plateau' ? train.lrSchedule.monitor : undefined],
+      ] as const) {
+        if (monitor !== undefined && !(monitor in metrics)) {
+          throw new MetaseriesError('CONFIG_INVALID', `${monitor} is not computed for this task`, { field: key, value: monitor, expected: Object.keys(metrics).filter((k) => k.startsWith('val_')).join(', ') });
+        }
+      }
       history.push(metrics);
       schedule.observe(epoch, metrics);
       if (early && es) {
