@@ -57,3 +57,17 @@ describe.each(['cpu', 'wasm'] as const)('FusedLstm on %s', (backend) => {
     expect((m.predict([x2, mask]) as tf.Tensor).arraySync()).toEqual((m.predict([x1, mask]) as tf.Tensor).arraySync());
   });
 });
+
+describe('orthogonalRows', () => {
+  it('gives orthonormal rows, seeded', async () => {
+    const { orthogonalRows } = await import('./fused-lstm.js');
+    const m = orthogonalRows(4, 16, 3);
+    for (let i = 0; i < 4; i++)
+      for (let j = 0; j < 4; j++) {
+        let dot = 0;
+        for (let k = 0; k < 16; k++) dot += m[i * 16 + k]! * m[j * 16 + k]!;
+        expect(dot).toBeCloseTo(i === j ? 1 : 0, 5);
+      }
+    expect(orthogonalRows(4, 16, 3)).toEqual(m);
+  });
+});

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { lstmSequence } from '@metaseries/core';
+import { createRng, lstmSequence } from '@metaseries/core';
 import type { LayerArgs } from './layer-args.js';
 
 /** Arguments of {@link FusedLstm}. */
@@ -13,6 +13,28 @@ export interface FusedLstmArgs extends LayerArgs {
   seed?: number;
   /** Add 1 to the forget gate's bias at initialisation (Jozefowicz et al. 2015). Default: `true`. */
   unitForgetBias?: boolean;
+}
+
+/** `rows × cols` (rows ≤ cols) with orthonormal rows, from a seeded normal matrix. */
+export function orthogonalRows(rows: number, cols: number, seed: number): Float32Array {
+  const rng = createRng(seed);
+  const m = Array.from({ length: rows }, () => Float64Array.from({ length: cols }, () => rng.normal()));
+  for (let i = 0; i < rows; i++) {
+    const v = m[i]!;
+    for (let j = 0; j < i; j++) {
+      const u = m[j]!;
+      let dot = 0;
+      for (let k = 0; k < cols; k++) dot += v[k]! * u[k]!;
+      for (let k = 0; k < cols; k++) v[k]! -= dot * u[k]!;
+    }
+    let norm = 0;
+    for (let k = 0; k < cols; k++) norm += v[k]! * v[k]!;
+    norm = Math.sqrt(norm) || 1;
+    for (let k = 0; k < cols; k++) v[k]! /= norm;
+  }
+  const out = new Float32Array(rows * cols);
+  m.forEach((row, i) => out.set(row, i * cols));
+  return out;
 }
 
 /**
@@ -46,12 +68,10 @@ export class FusedLstm extends tfl.layers.Layer {
     const features = xShape[xShape.length - 1] as number;
     const U = this.units;
     this.kernel = this.addWeight('kernel', [features, 4 * U], 'float32', tfl.initializers.glorotUniform({ seed: this.seed }));
-    this.recurrentKernel = this.addWeight(
-      'recurrent_kernel',
-      [U, 4 * U],
-      'float32',
-      tfl.initializers.orthogonal({ seed: this.seed === undefined ? undefined : this.seed + 1 }),
-    );
+    // Orthogonal rows (Keras' default for recurrent kernels), by Gram–Schmidt in JS on a seeded
+    // normal matrix: tfjs' own orthogonal initialiser runs a QR that takes tens of seconds.
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [U, 4 * U], 'float32', tfl.initializers.zeros());
+    this.recurrentKernel.write(tf.tensor2d(orthogonalRows(U, 4 * U, this.seed === undefined ? 0x5eed : this.seed + 1), [U, 4 * U]));
     this.bias = this.addWeight('bias', [4 * U], 'float32', tfl.initializers.zeros());
     if (this.unitForgetBias) {
       this.bias.write(tf.tidy(() => tf.concat([tf.zeros([U]), tf.ones([U]), tf.zeros([2 * U])])));
