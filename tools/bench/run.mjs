@@ -1,0 +1,71 @@
+#!/usr/bin/env node
+// npm run bench [-- --quick] [--json FILE] [--backends wasm,cpu] [--models M0,M1,M2,M3,C1]
+// Runs the DESIGN workloads with metaseries on every backend present and the same models in
+// PyTorch, in ONE run (these machines are noisy: only ratios measured side by side mean much),
+// and prints a table with ratios to PyTorch.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { writeFileSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(`--${name}`);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
+};
+const quick = flag('quick');
+const models = opt('models', 'M0,M1,M2,M3,C1');
+const require = createRequire(import.meta.url);
+const present = ['wasm', 'cpu'];
+try {
+  require.resolve('@tensorflow/tfjs-node');
+  present.unshift('tensorflow');
+} catch {
+  /* optional backend not installed */
+}
+// cpu is ~100x slower than wasm on conv and recurrent training: in --quick mode it runs M0 only.
+const backends = opt('backends', present.join(',')).split(',');
+
+const rows = [];
+for (const backend of backends) {
+  const m = backend === 'cpu' && quick ? 'M0' : models;
+  process.stderr.write(`bench: metaseries on ${backend} (${m})...\n`);
+  const r = spawnSync(process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--backend', backend, '--models', m, ...(quick ? ['--quick'] : [])], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) {
+    process.stderr.write(`bench: ${backend} failed (exit ${r.status})\n`);
+    process.exitCode = 1;
+    continue;
+  }
+  rows.push(...JSON.parse(r.stdout.trim().split('\n').pop()).rows);
+}
+
+process.stderr.write('bench: PyTorch reference...\n');
+execFileSync('bash', [path.join(here, 'setup.sh')], { stdio: 'inherit' });
+const torchJson = path.join(here, '.torch-rows.json');
+execFileSync('/usr/bin/python3', [path.join(here, 'reference/torch_models.py'), '--models', models, '--json', torchJson, ...(quick ? ['--quick'] : [])], {
+  stdio: ['ignore', 'inherit', 'ignore'],
+});
+if (existsSync(torchJson)) rows.push(...JSON.parse((await import('node:fs')).readFileSync(torchJson, 'utf8')).rows);
+
+const torch = Object.fromEntries(rows.filter((r) => r.impl === 'pytorch').map((r) => [r.model, r]));
+const fmt = (x, d = 0) => (x === undefined ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const lines = [
+  '| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch | infer × PyTorch | latency × PyTorch |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+];
+for (const r of rows) {
+  const t = torch[r.model];
+  lines.push(
+    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${t ? fmt(r.trainSamplesPerSec / t.trainSamplesPerSec, 2) : '—'} | ${t ? fmt(r.inferSamplesPerSec / t.inferSamplesPerSec, 2) : '—'} | ${t ? fmt(r.latencyMsB1 / t.latencyMsB1, 2) : '—'} |`,
+  );
+}
+process.stdout.write(lines.join('\n') + '\n');
+const jsonOut = opt('json');
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ quick, rows }, null, 2));
