@@ -2,7 +2,7 @@
 // Usage: node measure-metaseries.mjs --backend wasm --models M0,M1 [--quick]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
-import { B, T, F, CLASSES, makeRecords, buildWorkload } from './models.mjs';
+import { B, T, CLASSES, makeRecords, buildWorkload } from './models.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => {
