@@ -225,7 +225,7 @@ export class MetadataEncoder {
       switch (f.kind as MetadataKind) {
         case 'categorical': {
           // one category per record: an array here is a data error, reported with its record
-          values.forEach((v, i) => withRecordId(trainRecords[i]!.id, () => categoryKey(v, name)));
+          eachRecord(trainRecords, (r) => categoryKey(r.metadata[name], name));
           const vocabulary = fitVocabulary(values, vocabularyOf(name), name);
           const oneHot = fieldOptions(name).oneHot ?? vocabulary.categories.length <= o.oneHotMaxCategories;
           fields.push({ name, scope: 'static', kind: 'categorical', vocabulary, oneHot, embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2) });
@@ -374,16 +374,16 @@ export class MetadataEncoder {
         if (f.kind === 'categorical' && !f.oneHot) {
           const data = new Int32Array(B);
           const lookup = this.lookups.get(f.name)!;
-          records.forEach((r, i) => (data[i] = withRecordId(r.id, () => lookup.indexOf(r.metadata[f.name], f.name))));
+          eachRecord(records, (r, i) => (data[i] = lookup.indexOf(r.metadata[f.name], f.name)));
           out[name] = { dtype: 'int32', shape: [B, 1], data };
           continue;
         }
         const data = new Float32Array(B * w);
-        records.forEach((r, i) => withRecordId(r.id, () => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w))));
+        eachRecord(records, (r, i) => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w)));
         out[name] = { dtype: 'float32', shape: [B, w], data };
       } else {
         const data = new Float32Array(B * T * w);
-        records.forEach((r, i) => {
+        eachRecord(records, (r, i) => {
           const aligned = r.alignedContext;
           if (!aligned) {
             throw new MetaseriesError('ENCODER_CONTEXT_NOT_ALIGNED', 'context must be aligned to the series before encoding (alignDatasetContext in @metaseries/data)', {
@@ -397,7 +397,7 @@ export class MetadataEncoder {
           for (let s = Math.max(0, -off); s < values.length && s + off < T; s++) {
             const t = s + off;
             const present = mask ? mask[s] === 1 : values[s] !== null && values[s] !== undefined;
-            withRecordId(r.id, () => this.encodeContextStep(f, present ? values[s] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w)));
+            this.encodeContextStep(f, present ? values[s] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w));
           }
         });
         out[name] = { dtype: 'float32', shape: [B, T, w], data };
@@ -520,12 +520,13 @@ function textOf(value: unknown): string {
   return typeof value === 'string' ? value : typeof value === 'number' || typeof value === 'boolean' ? String(value) : '';
 }
 
-/** Runs `fn`, adding the record id to a `MetaseriesError` it throws. */
-function withRecordId<T>(recordId: string, fn: () => T): T {
+/** Calls `fn` on each record; a `MetaseriesError` it throws gets the record's id (one try for the whole loop). */
+function eachRecord(records: readonly SeriesRecord[], fn: (r: SeriesRecord, i: number) => void): void {
+  let i = 0;
   try {
-    return fn();
+    for (; i < records.length; i++) fn(records[i]!, i);
   } catch (e) {
-    if (isMetaseriesError(e)) e.details.recordId ??= recordId;
+    if (isMetaseriesError(e) && records[i]) e.details.recordId ??= records[i]!.id;
     throw e;
   }
 }
