@@ -40,3 +40,5 @@ export { evaluate, defaultEvaluateOptions, scoreModel, metricValues } from './ev
 export type { EvaluateOptions, EvaluationResult, ScoredRecords } from './evaluate/evaluate.js';
 export { compare } from './evaluate/compare.js';
 export type { CompareOptions, CompareResult } from './evaluate/compare.js';
+export { predictFile } from './predict/predict-file.js';
+export type { PredictFileOptions, PredictFileResult } from './predict/predict-file.js';

@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { parseRunConfig, type RunConfigInput } from '../config/run-config.js';
 import { loadBundle, saveBundle } from '../bundle/bundle.js';
 import { predict } from './predict.js';
+import { predictFile } from './predict-file.js';
 import { fit } from '../train/fit.js';
 
 /** The same waveform means a different class depending on the machine type. */
@@ -63,4 +64,24 @@ describe('predict', () => {
     await expect(predict(bundle, [{ ...r, id: 'x7', metadata: { noise: 0 } }])).rejects.toMatchObject({ code: 'PREDICT_MISSING_FIELD', details: { recordId: 'x7', field: 'machine' } });
   });
 
+
+  it('predicts a JSONL file batch by batch into JSONL or CSV, the same as predict', async () => {
+    const data = machineDataset(60, 8);
+    const { bundle } = await fit(config({ epochs: 1 }), data);
+    const input = path.join(root, 'in.jsonl');
+    writeFileSync(input, data.records.map((r) => JSON.stringify({ id: r.id, values: { x: Array.from(r.values[0]!) }, metadata: r.metadata })).join('\n') + '\n');
+    const expected = await predict(bundle, data.records);
+    const jsonl = await predictFile(bundle, input, { output: path.join(root, 'out.jsonl'), batchSize: 7 });
+    expect(jsonl).toMatchObject({ records: 60, format: 'jsonl' });
+    const lines = readFileSync(path.join(root, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.label)).toEqual(expected.map((p) => p.label));
+    lines.forEach((l, i) => expect(l.probabilities.alarm).toBeCloseTo(expected[i]!.probabilities!.alarm!, 6));
+    await predictFile(bundle, input, { output: path.join(root, 'out.csv'), batchSize: 16 });
+    const csv = readFileSync(path.join(root, 'out.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('id,label,p_alarm,p_ok');
+    expect(csv).toHaveLength(61);
+    expect(csv[1]!.split(',')[1]).toBe(expected[0]!.label);
+    writeFileSync(input, JSON.stringify({ id: 'a' , values: { x: [1, 2] }, metadata: { machine: 'A', noise: 0 } }) + '\n' + JSON.stringify({ id: 'b', values: { y: [1] }, metadata: {} }) + '\n');
+    await expect(predictFile(bundle, input, { output: path.join(root, 'bad.jsonl') })).rejects.toMatchObject({ code: 'PREDICT_MISSING_FIELD', details: { line: 2, recordId: 'b', field: 'values.x' } });
+  });
 });
