@@ -379,7 +379,7 @@ export class MetadataEncoder {
           continue;
         }
         const data = new Float32Array(B * w);
-        eachRecord(records, (r, i) => this.encodeStatic(f, r.metadata[f.name], data.subarray(i * w, (i + 1) * w)));
+        eachRecord(records, (r, i) => this.encodeStatic(f, r.metadata[f.name], data, i * w));
         out[name] = { dtype: 'float32', shape: [B, w], data };
       } else {
         const data = new Float32Array(B * T * w);
@@ -397,7 +397,7 @@ export class MetadataEncoder {
           for (let s = Math.max(0, -off); s < values.length && s + off < T; s++) {
             const t = s + off;
             const present = mask ? mask[s] === 1 : values[s] !== null && values[s] !== undefined;
-            this.encodeContextStep(f, present ? values[s] : null, data.subarray((i * T + t) * w, (i * T + t + 1) * w));
+            this.encodeContextStep(f, present ? values[s] : null, data, (i * T + t) * w);
           }
         });
         out[name] = { dtype: 'float32', shape: [B, T, w], data };
@@ -406,56 +406,56 @@ export class MetadataEncoder {
     return out;
   }
 
-  private encodeStatic(f: FieldState, value: unknown, out: Float32Array): void {
+  private encodeStatic(f: FieldState, value: unknown, out: Float32Array, at: number): void {
     switch (f.kind) {
       case 'categorical':
-        out[this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
+        out[at + this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
         return;
       case 'numeric': {
         const s = applyNumericScaler(f.scaler, value, f.name);
-        out[0] = s ?? 0;
-        if (f.scaler.missingIndicator) out[1] = s === undefined ? 1 : 0;
+        out[at] = s ?? 0;
+        if (f.scaler.missingIndicator) out[at + 1] = s === undefined ? 1 : 0;
         return;
       }
       case 'boolean': {
         const b = booleanValue(value);
-        out[0] = b === true ? 1 : 0;
-        out[1] = b === undefined ? 1 : 0;
+        out[at] = b === true ? 1 : 0;
+        out[at + 1] = b === undefined ? 1 : 0;
         return;
       }
       case 'multiCategorical': {
         const tags = splitTags(value, f.separator);
         const lookup = this.lookups.get(f.name)!;
         if (tags.length === 0) {
-          out[MISSING_INDEX] = 1;
+          out[at + MISSING_INDEX] = 1;
           return;
         }
-        for (const t of tags) out[lookup.indexOf(t, f.name)]! += f.pooling === 'mean' ? 1 / tags.length : 1;
+        for (const t of tags) out[at + lookup.indexOf(t, f.name)]! += f.pooling === 'mean' ? 1 / tags.length : 1;
         return;
       }
       case 'text': {
         const ids = hashTokens(textOf(value), { buckets: f.buckets, bigrams: f.bigrams });
-        for (const id of ids) out[id]! += 1 / ids.length;
+        for (const id of ids) out[at + id]! += 1 / ids.length;
         return;
       }
     }
   }
 
-  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array): void {
+  private encodeContextStep(f: FieldState, value: unknown, out: Float32Array, at: number): void {
     switch (f.kind) {
       case 'categorical':
-        out[this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
+        out[at + this.lookups.get(f.name)!.indexOf(value, f.name)] = 1;
         return;
       case 'numeric': {
         const s = applyNumericScaler(f.scaler, value, f.name);
-        out[0] = s ?? 0;
-        out[1] = s === undefined ? 0 : 1;
+        out[at] = s ?? 0;
+        out[at + 1] = s === undefined ? 0 : 1;
         return;
       }
       case 'boolean': {
         const b = booleanValue(value);
-        out[0] = b === true ? 1 : 0;
-        out[1] = b === undefined ? 0 : 1;
+        out[at] = b === true ? 1 : 0;
+        out[at + 1] = b === undefined ? 0 : 1;
         return;
       }
       default:

@@ -36,6 +36,17 @@ describe('hashTokens', () => {
     expect(hashTokens('', { buckets: 64 })).toEqual([]);
   });
 
+  it('hashes a bigram exactly as fnv1a of its two tokens joined by a space, in any script', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 6 }), { maxLength: 6 }), (words) => {
+        const text = words.join(' ');
+        const tokens = tokenize(text);
+        const naive = [...tokens, ...tokens.slice(1).map((t, i) => `${tokens[i]} ${t}`)].map((t) => fnv1a(t) % 1000003);
+        expect(hashTokens(text, { buckets: 1000003 })).toEqual(naive);
+      }),
+    );
+  });
+
   it('always lands inside [0, buckets)', () => {
     fc.assert(
       fc.property(fc.string(), fc.integer({ min: 1, max: 5000 }), (text, buckets) =>

@@ -27,14 +27,18 @@ export function tokenize(text: string): string[] {
  * hashes the UTF-8 encoding.
  */
 export function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  const byte = (b: number) => {
-    h = Math.imul(h ^ b, 0x01000193);
-  };
+  return fnv1aUpdate(FNV_OFFSET, s) >>> 0;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** Continues an FNV-1a state `h` over the UTF-8 bytes of `s` (the state is not yet made unsigned). */
+function fnv1aUpdate(h: number, s: string): number {
   for (let i = 0; i < s.length; i++) {
     let c = s.charCodeAt(i);
     if (c < 0x80) {
-      byte(c);
+      h = Math.imul(h ^ c, FNV_PRIME);
       continue;
     }
     if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length) {
@@ -46,28 +50,37 @@ export function fnv1a(s: string): number {
     }
     if (c >= 0xd800 && c < 0xe000) c = 0xfffd; // a lone surrogate encodes as U+FFFD, as TextEncoder does
     if (c < 0x800) {
-      byte(0xc0 | (c >> 6));
+      h = Math.imul(h ^ (0xc0 | (c >> 6)), FNV_PRIME);
     } else if (c < 0x10000) {
-      byte(0xe0 | (c >> 12));
-      byte(0x80 | ((c >> 6) & 0x3f));
+      h = Math.imul(h ^ (0xe0 | (c >> 12)), FNV_PRIME);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), FNV_PRIME);
     } else {
-      byte(0xf0 | (c >> 18));
-      byte(0x80 | ((c >> 12) & 0x3f));
-      byte(0x80 | ((c >> 6) & 0x3f));
+      h = Math.imul(h ^ (0xf0 | (c >> 18)), FNV_PRIME);
+      h = Math.imul(h ^ (0x80 | ((c >> 12) & 0x3f)), FNV_PRIME);
+      h = Math.imul(h ^ (0x80 | ((c >> 6) & 0x3f)), FNV_PRIME);
     }
-    byte(0x80 | (c & 0x3f));
+    h = Math.imul(h ^ (0x80 | (c & 0x3f)), FNV_PRIME);
   }
-  return h >>> 0;
+  return h;
 }
 
 /**
  * Bucket indices of a text's unigrams and (optionally) bigrams: `fnv1a(token) % buckets`, a
- * bigram hashed as its two tokens joined by one space. Unigrams come first, in text order.
+ * bigram hashed as its two tokens joined by one space (`fnv1a('a b')`). Unigrams come first, in
+ * text order.
  */
 export function hashTokens(text: string, options: TextHashingOptions = {}): number[] {
-  const o = { ...defaultTextHashingOptions, ...options };
+  const buckets = options.buckets ?? defaultTextHashingOptions.buckets;
+  const bigrams = options.bigrams ?? defaultTextHashingOptions.bigrams;
   const tokens = tokenize(text);
-  const out = tokens.map((t) => fnv1a(t) % o.buckets);
-  if (o.bigrams) for (let i = 1; i < tokens.length; i++) out.push(fnv1a(`${tokens[i - 1]} ${tokens[i]}`) % o.buckets);
+  const n = tokens.length;
+  const states = new Array<number>(n);
+  const out = new Array<number>(bigrams && n > 1 ? 2 * n - 1 : n);
+  for (let i = 0; i < n; i++) {
+    states[i] = fnv1aUpdate(FNV_OFFSET, tokens[i]!);
+    out[i] = (states[i]! >>> 0) % buckets;
+  }
+  // a bigram continues its first token's state over ' ' and the second token: no string is built
+  if (bigrams) for (let i = 1; i < n; i++) out[n + i - 1] = (fnv1aUpdate(Math.imul(states[i - 1]! ^ 0x20, FNV_PRIME), tokens[i]!) >>> 0) % buckets;
   return out;
 }
