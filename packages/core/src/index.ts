@@ -32,7 +32,7 @@ export type {
 } from './dataset.js';
 export type { TensorData, TensorDataMap } from './tensor-data.js';
 export { installChainedOps } from './chained-ops.js';
-export { initBackend, backendInfo } from './backend/init-backend.js';
+export { initBackend, backendInfo, currentBackend } from './backend/init-backend.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';
 export { registerMissingKernels } from './backend/kernels/register-kernels.js';
 export type { KernelRegistration } from './backend/kernels/register-kernels.js';

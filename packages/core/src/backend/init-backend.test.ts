@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, backendInfo } from './init-backend.js';
-import { isMetaseriesError } from '../errors.js';
+import { initBackend, backendInfo, currentBackend } from './init-backend.js';
+import { isMetaseriesError, type MetaseriesError } from '../errors.js';
 import { createRng } from '../random.js';
 
 describe('initBackend', () => {
@@ -32,11 +32,36 @@ describe('initBackend', () => {
     expect((err as Error & { format(): string }).format()).toContain('field METASERIES_BACKEND: saw "webgpu"');
   });
 
-  it('says BACKEND_UNAVAILABLE when the named backend is not installed', async () => {
+  it('says BACKEND_UNAVAILABLE when the named backend is not installed, with the import error as cause', async () => {
     process.env.METASERIES_BACKEND = 'tensorflow';
     const err = await initBackend().catch((e: unknown) => e);
     expect(isMetaseriesError(err, 'BACKEND_UNAVAILABLE')).toBe(true);
     expect((err as Error).message).toMatch(/tfjs-node/);
+    expect((err as MetaseriesError).details).toMatchObject({ field: 'METASERIES_BACKEND', value: 'tensorflow' });
+    expect(((err as Error).cause as Error).message).toMatch(/@tensorflow\/tfjs-node/);
+    // `node` is an alias of `tensorflow`, and names are case-insensitive
+    process.env.METASERIES_BACKEND = 'Node';
+    expect(isMetaseriesError(await initBackend().catch((e: unknown) => e), 'BACKEND_UNAVAILABLE')).toBe(true);
+    // the failed attempt left the previous backend working
+    expect(tf.getBackend()).toBe(currentBackend());
+  });
+
+  it('rejects an unknown backend option with BACKEND_UNKNOWN', async () => {
+    delete process.env.METASERIES_BACKEND;
+    const err = await initBackend({ backend: 'webgl' as never }).catch((e: unknown) => e);
+    expect(isMetaseriesError(err, 'BACKEND_UNKNOWN')).toBe(true);
+    expect((err as MetaseriesError).details).toMatchObject({ field: 'backend', value: 'webgl' });
+  });
+
+  it('lets the backend option win over METASERIES_BACKEND, is idempotent, and reports the backend', async () => {
+    process.env.METASERIES_BACKEND = 'cpu';
+    expect(await initBackend({ backend: 'wasm' })).toBe('wasm');
+    expect(currentBackend()).toBe('wasm');
+    const kernels = backendInfo()!.kernels;
+    expect(await initBackend({ backend: 'wasm' })).toBe('wasm');
+    expect(backendInfo()!.kernels).toBe(kernels);
+    process.env.METASERIES_BACKEND = 'WASM';
+    expect(await initBackend()).toBe('wasm');
   });
 });
 

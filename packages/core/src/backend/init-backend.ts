@@ -88,6 +88,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   if (active && (wanted === undefined || wanted === active.name) && tf.getBackend() === active.name) return active.name;
   const order: BackendName[] = wanted ? [wanted] : ['tensorflow', 'wasm', 'cpu'];
   const failures: string[] = [];
+  let cause: unknown;
   for (const name of order) {
     try {
       await activate(name, options);
@@ -95,6 +96,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       registerLstmSequenceKernels(name);
       return name;
     } catch (e) {
+      cause = e;
       failures.push(`${name}: ${(e as Error).message.split('\n')[0]}`);
     }
   }
@@ -105,7 +107,12 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   throw new MetaseriesError('BACKEND_UNAVAILABLE', `no usable tfjs backend (${failures.join('; ')}).${hint}`, {
     field: env ? 'METASERIES_BACKEND' : 'backend',
     value: wanted ?? order.join(', '),
-  });
+  }, { cause });
+}
+
+/** Name of the backend `initBackend` activated, or `undefined` before the first call. */
+export function currentBackend(): BackendName | undefined {
+  return active?.name;
 }
 
 /** The backend `initBackend` activated, with the kernels it added, or `undefined` before. */
