@@ -10,7 +10,7 @@ export {
   prCurve,
   calibration,
 } from './metrics/classification.js';
-export type { ClassificationDetails, PerClass } from './metrics/classification.js';
+export type { ClassificationDetails, PerClass, LabelScores, MultilabelDetails } from './metrics/classification.js';
 export { regressionMetrics, phm08Score } from './metrics/regression.js';
 export { bootstrapInterval, pairedBootstrap, mcnemar, defaultBootstrapOptions } from './stats/bootstrap.js';
 export type { Interval, BootstrapOptions, PairedComparison } from './stats/bootstrap.js';

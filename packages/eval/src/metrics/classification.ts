@@ -177,7 +177,8 @@ export interface ClassificationDetails {
   reliability: Array<{ bin: number; confidence: number; accuracy: number; count: number }>;
 }
 
-const EPS = 1e-15;
+/** Probabilities are clipped to [EPS, 1 − EPS] in log losses: float64 machine epsilon, as scikit-learn (`eps="auto"`). */
+const EPS = Number.EPSILON;
 
 /**
  * Binary and multiclass metrics. `probabilities[i][k]` = P(class k | record i), rows summing to 1;
@@ -206,7 +207,10 @@ export function classificationMetrics(yTrue: readonly number[], probabilities: r
     precision_weighted: weighted(pc.precision, pc.support),
     recall_weighted: weighted(pc.recall, pc.support),
     f1_weighted: weighted(pc.f1, pc.support),
-    f1_micro: accuracy, // single-label: micro precision = micro recall = micro F1 = accuracy
+    // single-label: micro precision = micro recall = micro F1 = accuracy
+    precision_micro: accuracy,
+    recall_micro: accuracy,
+    f1_micro: accuracy,
     log_loss: -yTrue.reduce((s, t, i) => s + Math.log(Math.min(1 - EPS, Math.max(EPS, probabilities[i]![t]! / probabilities[i]!.reduce((a, b) => a + b, 0)))), 0) / n,
   };
   const details: ClassificationDetails = { confusionMatrix: cm, perClass: pc, reliability: [] };
@@ -242,48 +246,114 @@ export function classificationMetrics(yTrue: readonly number[], probabilities: r
   return { values, details };
 }
 
-/** Multilabel metrics: `yTrue[i][k]` ∈ {0,1}, `probabilities[i][k]` independent sigmoids (threshold 0.5). */
-export function multilabelMetrics(yTrue: readonly (readonly number[])[], probabilities: readonly (readonly number[])[]): { values: Record<string, number> } {
+/** Scores of one label of a multilabel task (threshold 0.5 on its probability). */
+export interface LabelScores {
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Records carrying the label. */
+  support: number;
+  /** NaN when the label is present in every record or in none. */
+  auroc: number;
+  /** NaN when no record carries the label. */
+  pr_auc: number;
+  brier: number;
+}
+
+/** Extra, structured results of a multilabel task: one entry per label, in output order. */
+export interface MultilabelDetails {
+  perLabel: LabelScores[];
+}
+
+/**
+ * Multilabel metrics: `yTrue[i][k]` ∈ {0,1}, `probabilities[i][k]` independent sigmoids, a label
+ * predicted when its probability is ≥ 0.5. Definitions follow scikit-learn on the label-indicator
+ * matrix (golden-tested): `subset_accuracy` (= `accuracy`) needs every label right;
+ * `hamming_loss` is the share of wrong (record, label) cells; `*_macro` averages the per-label
+ * scores unweighted, `*_weighted` by label support, `*_micro` pools the counts of all labels;
+ * `auroc` and `pr_auc` are macro over the labels where they are defined; `log_loss` and `brier`
+ * are the mean binary cross-entropy and squared error over all cells. Per-label scores are in
+ * `details.perLabel`.
+ */
+export function multilabelMetrics(yTrue: readonly (readonly number[])[], probabilities: readonly (readonly number[])[]): { values: Record<string, number>; details: MultilabelDetails } {
   const n = yTrue.length;
+  if (n === 0) throw new MetaseriesError('EVAL_EMPTY', 'no records to score', {});
   const k = probabilities[0]!.length;
+  if (probabilities.some((r) => r.length !== k) || yTrue.some((r) => r.length !== k)) {
+    throw new MetaseriesError('EVAL_SHAPE_MISMATCH', 'multilabel rows differ in length', { expected: `${k} labels per row` });
+  }
   let exact = 0;
-  const f1s: number[] = [];
-  const aucs: number[] = [];
+  let wrongCells = 0;
+  for (let i = 0; i < n; i++) {
+    let all = true;
+    for (let c = 0; c < k; c++) {
+      if ((probabilities[i]![c]! >= 0.5 ? 1 : 0) !== yTrue[i]![c]) {
+        all = false;
+        wrongCells++;
+      }
+    }
+    if (all) exact++;
+  }
+  const perLabel: LabelScores[] = [];
   let tpAll = 0;
   let fpAll = 0;
   let fnAll = 0;
   let loss = 0;
-  for (let i = 0; i < n; i++) {
-    if (yTrue[i]!.every((t, c) => (probabilities[i]![c]! >= 0.5 ? 1 : 0) === t)) exact++;
-  }
+  let squared = 0;
   for (let c = 0; c < k; c++) {
     let tp = 0;
     let fp = 0;
     let fn = 0;
+    let labelSquared = 0;
     for (let i = 0; i < n; i++) {
-      const p = probabilities[i]![c]! >= 0.5;
+      const q = probabilities[i]![c]!;
+      const p = q >= 0.5;
       const t = yTrue[i]![c] === 1;
       if (p && t) tp++;
       else if (p) fp++;
       else if (t) fn++;
-      const q = Math.min(1 - EPS, Math.max(EPS, probabilities[i]![c]!));
-      loss -= t ? Math.log(q) : Math.log(1 - q);
+      const clipped = Math.min(1 - EPS, Math.max(EPS, q));
+      loss -= t ? Math.log(clipped) : Math.log(1 - clipped);
+      labelSquared += (q - (t ? 1 : 0)) ** 2;
     }
     tpAll += tp;
     fpAll += fp;
     fnAll += fn;
-    f1s.push(tp ? (2 * tp) / (2 * tp + fp + fn) : 0);
-    const a = auroc(yTrue.map((r) => r[c] === 1), probabilities.map((r) => r[c]!));
-    if (!Number.isNaN(a)) aucs.push(a);
+    squared += labelSquared;
+    const pos = yTrue.map((r) => r[c] === 1);
+    const scores = probabilities.map((r) => r[c]!);
+    perLabel.push({
+      precision: tp + fp ? tp / (tp + fp) : 0,
+      recall: tp + fn ? tp / (tp + fn) : 0,
+      f1: tp ? (2 * tp) / (2 * tp + fp + fn) : 0,
+      support: tp + fn,
+      auroc: auroc(pos, scores),
+      pr_auc: averagePrecision(pos, scores),
+      brier: labelSquared / n,
+    });
   }
+  const pick = (key: keyof LabelScores) => perLabel.map((l) => l[key]);
+  const support = pick('support');
+  const defined = (a: number[]) => a.filter((v) => !Number.isNaN(v));
   return {
     values: {
       subset_accuracy: exact / n,
       accuracy: exact / n,
-      f1_macro: mean(f1s),
+      hamming_loss: wrongCells / (n * k),
+      precision_macro: mean(pick('precision')),
+      recall_macro: mean(pick('recall')),
+      f1_macro: mean(pick('f1')),
+      precision_weighted: weighted(pick('precision'), support),
+      recall_weighted: weighted(pick('recall'), support),
+      f1_weighted: weighted(pick('f1'), support),
+      precision_micro: tpAll + fpAll ? tpAll / (tpAll + fpAll) : 0,
+      recall_micro: tpAll + fnAll ? tpAll / (tpAll + fnAll) : 0,
       f1_micro: tpAll ? (2 * tpAll) / (2 * tpAll + fpAll + fnAll) : 0,
-      auroc: mean(aucs),
+      auroc: mean(defined(pick('auroc'))),
+      pr_auc: mean(defined(pick('pr_auc'))),
       log_loss: loss / (n * k),
+      brier: squared / (n * k),
     },
+    details: { perLabel },
   };
 }

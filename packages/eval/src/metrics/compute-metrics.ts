@@ -1,5 +1,5 @@
 import { MetaseriesError, type Task } from '@metaseries/core';
-import { classificationMetrics, multilabelMetrics, type ClassificationDetails } from './classification.js';
+import { classificationMetrics, multilabelMetrics, type ClassificationDetails, type MultilabelDetails } from './classification.js';
 import { regressionMetrics } from './regression.js';
 
 /** Every metric name metaseries reports, in snake_case, the same in JSON, reports, CLI and server. */
@@ -15,8 +15,11 @@ export const METRIC_NAMES = [
   'precision_weighted',
   'recall_weighted',
   'f1_weighted',
+  'precision_micro',
+  'recall_micro',
   'f1_micro',
   'subset_accuracy',
+  'hamming_loss',
   'auroc',
   'pr_auc',
   'log_loss',
@@ -31,7 +34,7 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** Whether a larger value of the metric is better. */
 export function higherIsBetter(metric: string): boolean {
-  return !/(log_loss|brier|ece|rmse|mae|phm08_score|loss)$/.test(metric);
+  return !/(log_loss|brier|ece|rmse|mae|phm08_score|hamming_loss|loss)$/.test(metric);
 }
 
 /** What {@link computeMetrics} returns. */
@@ -42,6 +45,8 @@ export interface MetricReport {
   values: Partial<Record<MetricName, number>>;
   /** Confusion matrix, per-class scores, ROC/PR and reliability curves (classification). */
   details?: ClassificationDetails;
+  /** Per-label precision, recall, F1, support, AUROC, PR-AUC and Brier (multilabel). */
+  labelDetails?: MultilabelDetails;
   classes?: string[];
 }
 
@@ -86,7 +91,8 @@ export function computeMetrics(
       for (const c of v as readonly (string | number)[]) row[index(c)] = 1;
       return row;
     });
-    return { task, n, values: multilabelMetrics(t, outputs as number[][]).values, ...(classes ? { classes } : {}) };
+    const { values, details } = multilabelMetrics(t, outputs as number[][]);
+    return { task, n, values, labelDetails: details, ...(classes ? { classes } : {}) };
   }
   const probs = outputs.map((o) => (typeof o === 'number' ? [1 - o, o] : o.length === 1 && task === 'binary' ? [1 - o[0]!, o[0]!] : (o as number[])));
   const { values, details } = classificationMetrics(

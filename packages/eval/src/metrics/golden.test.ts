@@ -5,29 +5,58 @@ import { computeMetrics } from './compute-metrics.js';
 
 interface Fixture {
   name: string;
-  task: 'binary' | 'multiclass' | 'regression';
-  yTrue: number[];
+  task: 'binary' | 'multiclass' | 'multilabel' | 'regression';
+  yTrue: number[] | number[][];
   probabilities?: number[][];
   predictions?: number[];
   expected: Record<string, number>;
+  /** Where each expected value comes from (`sklearn` or a numpy definition). */
+  reference: Record<string, string>;
   confusionMatrix?: number[][];
+  perLabel?: Record<'precision' | 'recall' | 'f1' | 'support' | 'auroc' | 'pr_auc', number[]>;
 }
 
 const golden = JSON.parse(readFileSync(path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/golden.json'), 'utf8')) as { sklearn: string; fixtures: Fixture[] };
 
+const TOLERANCE = 1e-9;
+
 describe(`metrics match scikit-learn ${golden.sklearn} (fixtures made by tools/eval-fixtures/make-golden.py)`, () => {
-  const table: string[] = [];
-  afterAll(() => console.log(['| fixture | metric | scikit-learn | metaseries | abs diff |', '|---|---|---|---|---|', ...table].join('\n')));
+  /** metric → largest |ours − reference| over the fixtures, and the reference it came from. */
+  const worst = new Map<string, { diff: number; fixtures: string[]; reference: string }>();
+  const record = (fixture: string, metric: string, diff: number, reference: string) => {
+    const w = worst.get(metric) ?? { diff: 0, fixtures: [], reference };
+    w.diff = Math.max(w.diff, diff);
+    w.fixtures.push(fixture);
+    worst.set(metric, w);
+  };
+  afterAll(() => {
+    const rows = [...worst.entries()].map(([m, w]) => `| ${m} | ${w.fixtures.length} | ${w.diff.toExponential(1)} | ${w.reference} |`);
+    console.log(['| metric | fixtures | max abs diff | reference |', '|---|---|---|---|', ...rows].join('\n'));
+  });
+
+  it('covers every task', () => {
+    expect(new Set(golden.fixtures.map((f) => f.task))).toEqual(new Set(['binary', 'multiclass', 'multilabel', 'regression']));
+  });
 
   it.each(golden.fixtures.map((f) => [f.name, f] as const))('%s', (_name, f) => {
     const report = computeMetrics(f.task, f.yTrue, f.task === 'regression' ? f.predictions! : f.probabilities!);
     for (const [metric, want] of Object.entries(f.expected)) {
-      const got = report.values[metric as keyof typeof report.values];
-      expect(got).toBeDefined();
-      const diff = Math.abs(got! - want);
-      table.push(`| ${f.name} | ${metric} | ${want.toFixed(6)} | ${got!.toFixed(6)} | ${diff.toExponential(1)} |`);
-      expect(diff).toBeLessThan(1e-9);
+      const got = (report.values as Record<string, number | undefined>)[metric];
+      if (got === undefined) throw new Error(`${f.name}: metaseries reports no ${metric}`);
+      const diff = Math.abs(got - want);
+      record(f.name, metric, diff, f.reference[metric]!);
+      if (!(diff < TOLERANCE)) throw new Error(`${f.name}: ${metric} is ${got}, scikit-learn says ${want}`);
     }
     if (f.confusionMatrix) expect(report.details!.confusionMatrix).toEqual(f.confusionMatrix);
+    if (f.perLabel) {
+      const ours = report.labelDetails!.perLabel;
+      for (const [key, want] of Object.entries(f.perLabel)) {
+        want.forEach((w, c) => {
+          const diff = Math.abs(ours[c]![key as keyof (typeof ours)[number]] - w);
+          record(f.name, `per-label ${key}`, diff, 'sklearn (average=None)');
+          expect(diff).toBeLessThan(TOLERANCE);
+        });
+      }
+    }
   });
 });
