@@ -218,6 +218,13 @@ describe('MetadataEncoder options and edge cases', () => {
     expect(errorOf(() => enc.transform([rec('e', { income: 'lots' })]))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'e', field: 'income' } });
   });
 
+  it('treats a record without the field, or without metadata at all, as missing', () => {
+    const enc = MetadataEncoder.fit(tagSchema, train);
+    const out = enc.transform([rec('p', {}), { id: 'q', values: [new Float32Array(2)] } as unknown as SeriesRecord]);
+    expect(Array.from(out.meta_kind!.data)).toEqual([MISSING_INDEX, MISSING_INDEX]);
+    expect(Array.from(out.meta_income!.data)).toEqual([0, 1, 0, 1]);
+  });
+
   it('refuses an array where one category is expected with ENCODER_BAD_VALUE and the record id', () => {
     expect(errorOf(() => MetadataEncoder.fit(tagSchema, [...train, rec('d', { kind: ['k1', 'k2'] })]))).toMatchObject({ code: 'ENCODER_BAD_VALUE', details: { recordId: 'd', field: 'kind' } });
     const enc = MetadataEncoder.fit(tagSchema, train);

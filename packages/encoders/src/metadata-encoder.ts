@@ -221,11 +221,11 @@ export class MetadataEncoder {
     };
     const fields: FieldState[] = [];
     for (const [name, f] of Object.entries(schema.metadata)) {
-      const values = trainRecords.map((r) => r.metadata[name]);
+      const values = trainRecords.map((r) => r.metadata?.[name]);
       switch (f.kind as MetadataKind) {
         case 'categorical': {
           // one category per record: an array here is a data error, reported with its record
-          eachRecord(trainRecords, (r) => categoryKey(r.metadata[name], name));
+          eachRecord(trainRecords, (r) => categoryKey(r.metadata?.[name], name));
           const vocabulary = fitVocabulary(values, vocabularyOf(name), name);
           const oneHot = fieldOptions(name).oneHot ?? vocabulary.categories.length <= o.oneHotMaxCategories;
           fields.push({ name, scope: 'static', kind: 'categorical', vocabulary, oneHot, embedding: widthOf(name, f.embedding, vocabulary.categories.length + 2) });
@@ -374,12 +374,12 @@ export class MetadataEncoder {
         if (f.kind === 'categorical' && !f.oneHot) {
           const data = new Int32Array(B);
           const lookup = this.lookups.get(f.name)!;
-          eachRecord(records, (r, i) => (data[i] = lookup.indexOf(r.metadata[f.name], f.name)));
+          eachRecord(records, (r, i) => (data[i] = lookup.indexOf(r.metadata?.[f.name], f.name)));
           out[name] = { dtype: 'int32', shape: [B, 1], data };
           continue;
         }
         const data = new Float32Array(B * w);
-        eachRecord(records, (r, i) => this.encodeStatic(f, r.metadata[f.name], data, i * w));
+        eachRecord(records, (r, i) => this.encodeStatic(f, r.metadata?.[f.name], data, i * w));
         out[name] = { dtype: 'float32', shape: [B, w], data };
       } else {
         const data = new Float32Array(B * T * w);
@@ -506,7 +506,7 @@ function fitNumericField(records: readonly SeriesRecord[], values: unknown[], op
     return fitNumericScaler(values, options, name);
   } catch (e) {
     if (isMetaseriesError(e, 'ENCODER_BAD_VALUE') && e.details.recordId === undefined) {
-      const bad = records.find((r) => r.metadata[name] === e.details.value || (r.alignedContext?.values[name] ?? r.context?.values[name])?.includes(e.details.value as never));
+      const bad = records.find((r) => r.metadata?.[name] === e.details.value || (r.alignedContext?.values[name] ?? r.context?.values[name])?.includes(e.details.value as never));
       if (bad) e.details.recordId = bad.id;
     }
     throw e;
