@@ -1,18 +1,38 @@
 import { createRng, type Rng, type Task } from '@metaseries/core';
 import { computeMetrics, higherIsBetter } from '../metrics/compute-metrics.js';
+import { metricScorer } from '../metrics/metric-scorer.js';
 import { bootstrapInterval, pairedBootstrap, type Interval, type PairedComparison } from '../stats/bootstrap.js';
 
-/** Which metadata a model variant may read. */
-export type AblationVariant = { name: string; useFields: string[] };
+/**
+ * Which metadata a model variant may read. `useFields` always lists the fields explicitly:
+ * `[]` is series only, every field is "all metadata".
+ */
+export type AblationVariant = {
+  name: string;
+  useFields: string[];
+  /** `none` (series only), `all`, `minus` (all but `field`) or `only` (`field` alone). */
+  kind?: 'none' | 'all' | 'minus' | 'only';
+  /** The field removed (`minus`) or kept (`only`). */
+  field?: string;
+};
 
-/** The variants of a metadata ablation: series only, all, all minus each field, each field alone. */
-export function ablationVariants(fields: readonly string[], options: { single?: boolean } = {}): AblationVariant[] {
+/** Options of {@link ablationVariants}. */
+export interface AblationVariantsOptions {
+  /** Also list each field alone. Default: `true`. */
+  single?: boolean;
+}
+
+/**
+ * The variants of a metadata ablation: series only, all, all minus each field, each field alone
+ * (the last two only with more than one field, where they differ from the first two).
+ */
+export function ablationVariants(fields: readonly string[], options: AblationVariantsOptions = {}): AblationVariant[] {
   const out: AblationVariant[] = [
-    { name: 'series only', useFields: [] },
-    { name: 'all metadata', useFields: [...fields] },
+    { name: 'series only', useFields: [], kind: 'none' },
+    { name: 'all metadata', useFields: [...fields], kind: 'all' },
   ];
-  if (fields.length > 1) for (const f of fields) out.push({ name: `all − ${f}`, useFields: fields.filter((x) => x !== f) });
-  if (options.single ?? true) if (fields.length > 1) for (const f of fields) out.push({ name: `only ${f}`, useFields: [f] });
+  if (fields.length > 1) for (const f of fields) out.push({ name: `all − ${f}`, useFields: fields.filter((x) => x !== f), kind: 'minus', field: f });
+  if ((options.single ?? true) && fields.length > 1) for (const f of fields) out.push({ name: `only ${f}`, useFields: [f], kind: 'only', field: f });
   return out;
 }
 
@@ -51,8 +71,7 @@ export interface AblationOptions {
  */
 export function ablationTable(yTrue: ReadonlyArray<string | number | readonly (string | number)[]>, runs: readonly VariantPredictions[], options: AblationOptions): AblationRow[] {
   const metric = options.metric ?? (options.task === 'regression' ? 'rmse' : 'accuracy');
-  const score = (outputs: Array<number | number[]>) => (idx: number[]) =>
-    computeMetrics(options.task, idx.map((i) => yTrue[i]!), idx.map((i) => outputs[i]!), { classes: options.classes }).values[metric as 'accuracy'] ?? NaN;
+  const score = (outputs: Array<number | number[]>) => metricScorer(options.task, yTrue, outputs, metric, options.classes);
   const base = runs.find((r) => r.variant.useFields.length === 0);
   const all = runs.reduce<VariantPredictions | undefined>((best, r) => (!best || r.variant.useFields.length > best.variant.useFields.length ? r : best), undefined);
   const n = yTrue.length;
@@ -144,7 +163,7 @@ export function crossValidationSummary(
   const perFold = folds.map((f) => computeMetrics(options.task, f.yTrue, f.outputs, { classes: options.classes }).values[metric as 'accuracy'] ?? NaN);
   const yTrue = folds.flatMap((f) => [...f.yTrue]);
   const outputs = folds.flatMap((f) => [...f.outputs]);
-  const pooled = bootstrapInterval(yTrue.length, (idx) => computeMetrics(options.task, idx.map((i) => yTrue[i]!), idx.map((i) => outputs[i]!), { classes: options.classes }).values[metric as 'accuracy'] ?? NaN, {
+  const pooled = bootstrapInterval(yTrue.length, metricScorer(options.task, yTrue, outputs, metric, options.classes), {
     resamples: options.resamples ?? 500,
     seed: options.seed ?? 42,
   });
