@@ -76,6 +76,26 @@ const cases: Case[] = [
     },
   },
   {
+    name: 'fusion ops (tile, addN, maximum, elu, transpose, mean)',
+    inputs: () => [seeded([2, 3], 19), seeded([2, 3], 20)],
+    f: (a, b) =>
+      tf.sum(
+        tf.mul(
+          tf.elu(tf.addN([tf.tile(tf.mean(tf.transpose(tf.expandDims(a, 0), [0, 2, 1]), 2), [2, 1]), b, tf.maximum(a, b)])),
+          seeded([2, 3], 21),
+        ),
+      ),
+  },
+  {
+    name: 'loss ops (clipByValue, log, squaredDifference, sqrt)',
+    inputs: () => [seeded([4, 3], 22)],
+    f: (x) =>
+      tf.add(
+        tf.neg(tf.sum(tf.log(tf.clipByValue(tf.sigmoid(x), 1e-7, 1 - 1e-7)))),
+        tf.sqrt(tf.sum(tf.squaredDifference(x, seeded([4, 3], 23)))),
+      ),
+  },
+  {
     name: 'log-softmax cross-entropy',
     inputs: () => [seeded([4, 5], 17)],
     f: (x) => tf.neg(tf.sum(tf.mul(tf.logSoftmax(x), tf.oneHot(tf.tensor1d([0, 2, 4, 1], 'int32'), 5)))),
