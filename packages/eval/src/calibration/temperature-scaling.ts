@@ -22,7 +22,15 @@ export function logitsFromProbabilities(p: readonly (readonly number[])[]): numb
 
 function nll(logits: readonly (readonly number[])[], y: readonly number[], t: number): number {
   let s = 0;
-  logits.forEach((l, i) => (s -= Math.log(Math.max(softmaxRow(l, t)[y[i]!]!, 1e-15))));
+  for (let i = 0; i < logits.length; i++) {
+    const l = logits[i]!;
+    let m = -Infinity;
+    for (const v of l) if (v > m) m = v;
+    let z = 0;
+    for (const v of l) z += Math.exp((v - m) / t);
+    // −log softmax(l / t)[y], floored at 1e-15 like the probability it stands for
+    s += Math.min(-Math.log(1e-15), Math.log(z) - (l[y[i]!]! - m) / t);
+  }
   return s / logits.length;
 }
 
@@ -32,17 +40,35 @@ function nll(logits: readonly (readonly number[])[], y: readonly number[], t: nu
  */
 export function fitTemperature(validationLogits: readonly (readonly number[])[], yTrue: readonly number[]): TemperatureState {
   if (validationLogits.length === 0) throw new MetaseriesError('EVAL_EMPTY', 'temperature scaling needs validation predictions', {});
+  if (yTrue.length !== validationLogits.length) {
+    throw new MetaseriesError('EVAL_SHAPE_MISMATCH', 'temperature scaling needs one true class per validation row', { value: yTrue.length, expected: String(validationLogits.length) });
+  }
+  yTrue.forEach((t, i) => {
+    const k = validationLogits[i]!.length;
+    if (!(Number.isInteger(t) && t >= 0 && t < k)) throw new MetaseriesError('EVAL_BAD_LABEL', 'a true class index is outside the logits', { value: t, expected: `0..${k - 1}` });
+  });
   const f = (lt: number) => nll(validationLogits, yTrue, Math.exp(lt));
   let a = Math.log(1 / 20);
   let b = Math.log(20);
   const g = (Math.sqrt(5) - 1) / 2;
   let c = b - g * (b - a);
   let d = a + g * (b - a);
+  let fc = f(c);
+  let fd = f(d);
   for (let i = 0; i < 60; i++) {
-    if (f(c) < f(d)) b = d;
-    else a = c;
-    c = b - g * (b - a);
-    d = a + g * (b - a);
+    if (fc < fd) {
+      b = d;
+      d = c;
+      fd = fc;
+      c = b - g * (b - a);
+      fc = f(c);
+    } else {
+      a = c;
+      c = d;
+      fc = fd;
+      d = a + g * (b - a);
+      fd = f(d);
+    }
   }
   const temperature = Math.exp((a + b) / 2);
   return { temperature, nllBefore: f(0), nllAfter: f(Math.log(temperature)) };

@@ -77,7 +77,7 @@ export function reportCharts(report: EvaluationReport): ChartSpec[] {
         width: 40 * classes.length + 60,
         height: 40 * classes.length + 40,
         data: { values: d.confusionMatrix.flatMap((row, t) => row.map((count, p) => ({ true: classes[t], predicted: classes[p], count }))) },
-        encoding: { x: { field: 'predicted', type: 'nominal', sort: classes }, y: { field: 'true', type: 'nominal', sort: classes } },
+        encoding: { x: { field: 'predicted', type: 'nominal', sort: classes, axis: { labelAngle: 0 } }, y: { field: 'true', type: 'nominal', sort: classes } },
         layer: [
           { mark: 'rect', encoding: { color: { field: 'count', type: 'quantitative', scale: { scheme: 'blues' } } } },
           { mark: { type: 'text', fontSize: 12 }, encoding: { text: { field: 'count', type: 'quantitative' } } },
@@ -112,6 +112,52 @@ export function reportCharts(report: EvaluationReport): ChartSpec[] {
       },
     });
   }
+  const perLabel = report.metrics?.labelDetails?.perLabel;
+  if (perLabel) {
+    const names = report.metrics!.classes ?? perLabel.map((_, i) => String(i));
+    charts.push({
+      id: 'per-label',
+      title: 'F1 and AUROC per label',
+      spec: {
+        ...base,
+        width: 360,
+        data: { values: perLabel.flatMap((l, i) => [{ label: names[i], score: 'f1', value: l.f1 }, { label: names[i], score: 'auroc', value: Number.isNaN(l.auroc) ? null : l.auroc }]) },
+        mark: 'bar',
+        encoding: { y: { field: 'label', type: 'nominal', sort: null, title: null }, yOffset: { field: 'score', type: 'nominal' }, x: { field: 'value', type: 'quantitative', scale: { domain: [0, 1] } }, color: { field: 'score', type: 'nominal' } },
+      },
+    });
+  }
+  if (report.crossValidation?.length) {
+    const points = report.crossValidation.flatMap((c) => c.result.perFold.map((f) => ({ model: c.dataset ? `${c.dataset} · ${c.model}` : c.model, fold: f.fold, value: f.values[c.result.metric] ?? null })));
+    const pooled = report.crossValidation.map((c) => ({ model: c.dataset ? `${c.dataset} · ${c.model}` : c.model, value: c.result.pooled.value, low: c.result.pooled.low, high: c.result.pooled.high }));
+    const cvMetric = report.crossValidation[0]!.result.metric;
+    charts.push({
+      id: 'cross-validation',
+      title: `Cross-validation: ${cvMetric} per fold (dots), pooled with 95% interval (bar)`,
+      spec: {
+        ...base,
+        width: 420,
+        layer: [
+          { data: { values: pooled }, mark: { type: 'rule', color: '#222', strokeWidth: 2 }, encoding: { y: { field: 'model', type: 'nominal', sort: null, title: null, axis: { labelLimit: 320 } }, x: { field: 'low', type: 'quantitative', title: cvMetric, scale: { zero: false } }, x2: { field: 'high' } } },
+          { data: { values: pooled }, mark: { type: 'tick', color: '#222', thickness: 3 }, encoding: { y: { field: 'model', type: 'nominal', sort: null }, x: { field: 'value', type: 'quantitative' } } },
+          { data: { values: points }, mark: { type: 'point', filled: true, color: '#e45756', opacity: 0.8 }, encoding: { y: { field: 'model', type: 'nominal', sort: null }, x: { field: 'value', type: 'quantitative' }, tooltip: { field: 'fold' } } },
+        ],
+      },
+    });
+  }
+  for (const sl of report.slices ?? []) {
+    charts.push({
+      id: `slices-${sl.field}`,
+      title: `${metric} by ${sl.field}`,
+      spec: {
+        ...base,
+        width: 360,
+        data: { values: sl.rows.map((r) => ({ slice: `${r.slice} (n=${r.n})`, value: r.values[metric] ?? null })) },
+        mark: { type: 'bar', color: '#54a24b' },
+        encoding: { y: { field: 'slice', type: 'nominal', sort: null, title: null }, x: { field: 'value', type: 'quantitative', title: metric } },
+      },
+    });
+  }
   if (report.attention?.length) {
     charts.push({
       id: 'attention',
@@ -121,7 +167,7 @@ export function reportCharts(report: EvaluationReport): ChartSpec[] {
         width: 480,
         data: { values: report.attention.flatMap((a) => a.weights.map((w, t) => ({ record: `${a.run} · ${a.record}${a.label ? ` (${a.label})` : ''}`, step: t, weight: w }))) },
         mark: 'rect',
-        encoding: { x: { field: 'step', type: 'ordinal', axis: { labelOverlap: true } }, y: { field: 'record', type: 'nominal', title: null }, color: { field: 'weight', type: 'quantitative', scale: { scheme: 'oranges' } } },
+        encoding: { x: { field: 'step', type: 'ordinal', axis: { labelOverlap: true } }, y: { field: 'record', type: 'nominal', title: null, axis: { labelLimit: 320 } }, color: { field: 'weight', type: 'quantitative', scale: { scheme: 'oranges' } } },
       },
     });
   }

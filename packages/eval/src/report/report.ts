@@ -1,6 +1,8 @@
 import type { MetricReport } from '../metrics/compute-metrics.js';
 import type { AblationRow } from '../ablation/ablation.js';
 import type { Interval } from '../stats/bootstrap.js';
+import type { CrossValidationResult } from '../cross-validation/cross-validate.js';
+import type { TemperatureState } from '../calibration/temperature-scaling.js';
 
 /** One row of a comparison table (a model, fusion strategy or configuration on one dataset). */
 export interface ComparisonRow {
@@ -33,6 +35,12 @@ export interface EvaluationReport {
   learningCurves?: Array<{ run: string; epoch: number; name: string; value: number }>;
   /** Attention weights of sample records: one row of weights over the time steps each. */
   attention?: Array<{ run: string; record: string; label?: string; weights: number[] }>;
+  /** Cross-validation of one or more models on the same folds (out-of-fold predictions are not needed). */
+  crossValidation?: Array<{ dataset?: string; model: string; result: Pick<CrossValidationResult, 'metric' | 'perFold' | 'mean' | 'sd' | 'pooled'> }>;
+  /** Metrics per value of a categorical field, as `sliceMetrics` returns them. */
+  slices?: Array<{ field: string; rows: Array<{ slice: string; n: number; values: Record<string, number> }> }>;
+  /** The temperature fitted on validation data, if any. */
+  calibration?: TemperatureState;
   /** Notes shown at the end (plain text). */
   notes?: string[];
 }
@@ -63,6 +71,20 @@ export function renderMarkdownReport(report: EvaluationReport): string {
   if (report.summary) out.push(table(['', ''], Object.entries(report.summary).map(([k, v]) => [k, String(v)])), '');
   if (report.metrics) {
     out.push('## Test metrics', '', table(['metric', 'value'], Object.entries(report.metrics.values).map(([k, v]) => [k, formatNumber(v)])), '');
+    const labels = report.metrics.labelDetails?.perLabel;
+    if (labels) {
+      const names = report.metrics.classes ?? labels.map((_, i) => String(i));
+      out.push(
+        '## Per label',
+        '',
+        table(['label', 'support', 'precision', 'recall', 'f1', 'auroc', 'pr_auc', 'brier'], labels.map((l, i) => [names[i] ?? String(i), String(l.support), formatNumber(l.precision), formatNumber(l.recall), formatNumber(l.f1), formatNumber(l.auroc), formatNumber(l.pr_auc), formatNumber(l.brier)])),
+        '',
+      );
+    }
+  }
+  if (report.calibration) {
+    const c = report.calibration;
+    out.push('## Calibration', '', table(['temperature', 'validation NLL before', 'after'], [[formatNumber(c.temperature), formatNumber(c.nllBefore), formatNumber(c.nllAfter)]]), '');
   }
   if (report.comparison?.length) {
     const names = [...new Set(report.comparison.flatMap((r) => Object.keys(r.values)))].filter((k) => ['accuracy', 'balanced_accuracy', 'f1_macro', 'auroc', 'log_loss', 'rmse', 'mae'].includes(k));
@@ -81,11 +103,34 @@ export function renderMarkdownReport(report: EvaluationReport): string {
       `## What the metadata is worth: ${a.dataset}`,
       '',
       table(
-        ['variant', `${a.metric} [95% CI]`, 'vs series only [95% CI]', 'p'],
-        a.rows.map((r) => [r.variant, formatInterval(r.metric), formatInterval(r.versusSeriesOnly?.difference), formatNumber(r.versusSeriesOnly?.pValue)]),
+        ['variant', `${a.metric} [95% CI]`, 'vs series only [95% CI]', 'p', 'vs all metadata [95% CI]'],
+        a.rows.map((r) => [r.variant, formatInterval(r.metric), formatInterval(r.versusSeriesOnly?.difference), formatNumber(r.versusSeriesOnly?.pValue), formatInterval(r.versusAll?.difference)]),
       ),
       '',
     );
+  }
+  if (report.crossValidation?.length) {
+    out.push(
+      '## Cross-validation',
+      '',
+      table(
+        ['dataset', 'model', 'metric', 'folds', 'per fold', 'mean ± sd', 'pooled [95% CI]'],
+        report.crossValidation.map((c) => [
+          c.dataset ?? '—',
+          c.model,
+          c.result.metric,
+          String(c.result.perFold.length),
+          c.result.perFold.map((f) => formatNumber(f.values[c.result.metric])).join(' '),
+          `${formatNumber(c.result.mean)} ± ${formatNumber(c.result.sd)}`,
+          formatInterval(c.result.pooled),
+        ]),
+      ),
+      '',
+    );
+  }
+  for (const sl of report.slices ?? []) {
+    const names = [...new Set(sl.rows.flatMap((r) => Object.keys(r.values)))].filter((k) => [metric, 'accuracy', 'f1_macro', 'auroc', 'rmse', 'mae'].includes(k));
+    out.push(`## By ${sl.field}`, '', table(['value', 'n', ...names], sl.rows.map((r) => [r.slice, String(r.n), ...names.map((k) => formatNumber(r.values[k]))])), '');
   }
   for (const imp of report.importance ?? []) {
     out.push(`## Permutation importance: ${imp.dataset}`, '', table(['feature', 'importance', 'sd'], imp.features.map((f) => [f.feature, formatNumber(f.importance), formatNumber(f.sd)])), '');
