@@ -1,4 +1,5 @@
 export { computeMetrics, METRIC_NAMES, higherIsBetter } from './metrics/compute-metrics.js';
+export { metricScorer } from './metrics/metric-scorer.js';
 export type { MetricReport, MetricName, ComputeMetricsOptions } from './metrics/compute-metrics.js';
 export {
   classificationMetrics,
