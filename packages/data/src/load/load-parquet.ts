@@ -1,6 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { MetaseriesError } from '@metaseries/core';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema, type FileMetaData } from 'hyparquet';
+import { parquetHeader } from 'hyparquet/src/column.js';
 import { FLOAT32_MAX, LongAccumulator, checkLabel, type SeriesParts } from './series-parts.js';
 
 /** Options of the Parquet loader (from `data.series`). */
@@ -29,6 +30,67 @@ function cellNumber(v: unknown, where: { file: string; line: number; field: stri
   }
   if (!Number.isFinite(n) || Math.abs(n) > FLOAT32_MAX) throw new MetaseriesError('LOAD_BAD_VALUE', 'a channel value is not a finite float32 number', { ...where, value: String(v), expected: 'a finite number within ±3.4e38' });
   return n;
+}
+
+/** Largest uncompressed page accepted, in bytes (a corrupt header must not allocate gigabytes). */
+const MAX_PAGE_BYTES = 256 * 1024 * 1024;
+
+type FileBuffer = Awaited<ReturnType<typeof asyncBufferFromFile>>;
+
+/**
+ * Walks the page headers of the column chunks to be read and checks that sizes, offsets and value
+ * counts agree, before hyparquet decodes them: a damaged header (a negative or oversized page size,
+ * a value count beyond the row group) is `LOAD_BAD_PARQUET` here instead of an endless loop or a
+ * huge allocation inside the decoder.
+ */
+async function checkPages(buffer: FileBuffer, group: FileMetaData['row_groups'][number], wanted: Set<string>, file: string, firstRow: number): Promise<void> {
+  const rows = Number(group.num_rows);
+  const bad = (what: string, column?: string): never => {
+    throw new MetaseriesError('LOAD_BAD_PARQUET', `a damaged Parquet column chunk: ${what}`, { file, line: firstRow, ...(column ? { field: column } : {}) });
+  };
+  if (!Number.isSafeInteger(rows) || rows < 0) bad('row group row count');
+  for (const chunk of group.columns) {
+    const md = chunk.meta_data;
+    if (!md) bad('no column metadata');
+    const name = md!.path_in_schema.join('.');
+    if (!wanted.has(name)) continue;
+    const offsets = [md!.data_page_offset, md!.dictionary_page_offset].filter((o) => o !== undefined).map(Number);
+    const start = Math.min(...offsets);
+    const len = Number(md!.total_compressed_size);
+    if (!(Number.isSafeInteger(start) && start >= 4 && Number.isSafeInteger(len) && len >= 0 && start + len <= buffer.byteLength)) bad('chunk offset or size outside the file', name);
+    if (Number(md!.num_values) !== rows) bad(`value count ${md!.num_values} ≠ ${rows} rows`, name);
+    const view = new DataView(await buffer.slice(start, start + len));
+    const reader = { view, offset: 0 };
+    let values = 0;
+    while (reader.offset < len) {
+      const before = reader.offset;
+      let h: ReturnType<typeof parquetHeader>;
+      try {
+        h = parquetHeader(reader);
+      } catch {
+        return bad('unreadable page header', name);
+      }
+      const cs = h.compressed_page_size;
+      const us = h.uncompressed_page_size;
+      if (!(Number.isInteger(cs) && cs >= 0 && reader.offset + cs <= len)) bad('page size outside the chunk', name);
+      if (!(Number.isInteger(us) && us >= 0 && us <= MAX_PAGE_BYTES)) bad('uncompressed page size', name);
+      const dp = h.data_page_header ?? h.data_page_header_v2;
+      if (h.type === 'DATA_PAGE' || h.type === 'DATA_PAGE_V2') {
+        if (!dp) bad('data page without its header', name);
+        const nv = dp!.num_values;
+        if (!(Number.isInteger(nv) && nv >= 0 && nv <= rows - values)) bad('page value count', name);
+        values += nv;
+        const v2 = h.data_page_header_v2;
+        if (v2 && !(Number.isInteger(v2.definition_levels_byte_length) && Number.isInteger(v2.repetition_levels_byte_length) && Number.isInteger(v2.num_nulls) && v2.definition_levels_byte_length >= 0 && v2.repetition_levels_byte_length >= 0 && v2.definition_levels_byte_length + v2.repetition_levels_byte_length <= cs && v2.num_nulls >= 0 && v2.num_nulls <= nv)) bad('level sizes', name);
+      } else if (h.type === 'DICTIONARY_PAGE') {
+        const nv = h.dictionary_page_header?.num_values;
+        if (!(Number.isInteger(nv) && nv! >= 0 && nv! <= us)) bad('dictionary size', name);
+      } else if (h.type !== 'INDEX_PAGE') bad('unknown page type', name);
+      reader.offset += cs;
+      if (reader.offset <= before) bad('page does not advance', name);
+    }
+    if (values !== rows) bad(`pages hold ${values} values for ${rows} rows`, name);
+  }
 }
 
 /**
@@ -66,6 +128,12 @@ export async function loadParquet(file: string, options: ParquetOptions = {}): P
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
     let rows: unknown[][] = [];
+    try {
+      await checkPages(buffer, group, new Set(columns), file, rowStart + 1);
+    } catch (e) {
+      if (e instanceof MetaseriesError) throw e;
+      throw new MetaseriesError('LOAD_BAD_PARQUET', `a damaged Parquet column chunk: ${e instanceof Error ? e.message : String(e)}`, { file, line: rowStart + 1 }, { cause: e });
+    }
     try {
       await parquetRead({ file: buffer, metadata, columns, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (rows = r) });
     } catch (e) {
