@@ -30,6 +30,33 @@ describe('bootstrap and paired tests', () => {
   });
 });
 
+describe('McNemar', () => {
+  const pairs = (b: number, c: number, both: number) => {
+    const a: boolean[] = [];
+    const bb: boolean[] = [];
+    for (let i = 0; i < b; i++) a.push(true), bb.push(false);
+    for (let i = 0; i < c; i++) a.push(false), bb.push(true);
+    for (let i = 0; i < both; i++) a.push(true), bb.push(true);
+    return [a, bb] as const;
+  };
+
+  it('gives the exact two-sided binomial p below 25 discordant records', () => {
+    // b = 2, c = 8: 2 · (C(10,0) + C(10,1) + C(10,2)) / 2^10 = 0.109375
+    const m = mcnemar(...pairs(2, 8, 30));
+    expect(m).toMatchObject({ b: 2, c: 8, exact: true });
+    expect(m.pValue).toBeCloseTo(0.109375, 12);
+    expect(mcnemar(...pairs(5, 5, 0)).pValue).toBe(1);
+  });
+
+  it('uses the continuity-corrected chi-squared from 25 discordant records on', () => {
+    // b = 10, c = 30: (|10 − 30| − 1)² / 40 = 9.025, p = erfc(√4.5125) = 0.0026635
+    const m = mcnemar(...pairs(10, 30, 5));
+    expect(m.exact).toBe(false);
+    expect(m.statistic).toBeCloseTo(9.025, 12);
+    expect(m.pValue).toBeCloseTo(0.0026635, 6);
+  });
+});
+
 describe('temperature scaling', () => {
   it('cools an over-confident model and lowers the validation NLL', () => {
     const rng = createRng(3);
