@@ -2,7 +2,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Command } from 'commander';
 import type { ComparisonRow, EvaluationReport } from '@metaseries/eval';
-import type { FitOptions } from '@metaseries/pipeline';
+import type { ProgressListener } from '@metaseries/pipeline';
 import { parseNameList, parsePositiveInt } from '../output/usage-error.js';
 import { withCommonOptions, type CommonOptions, type RunAction } from '../program.js';
 import { printJson, type CliIo } from '../output/cli-io.js';
@@ -20,16 +20,6 @@ interface DemoOptions extends CommonOptions {
   encoder: string;
 }
 
-/** One trained model of the demo. */
-interface DemoResult {
-  dataset: string;
-  fusion: string;
-  test: Record<string, number>;
-  valid: Record<string, number>;
-  epochs: number;
-  seconds: number;
-}
-
 /** `metaseries demo [--out DIR]`: every fusion strategy against series-only on bundled data, with a report. */
 export function registerDemo(program: Command, run: RunAction): void {
   withCommonOptions(program.command('demo'))
@@ -37,7 +27,7 @@ export function registerDemo(program: Command, run: RunAction): void {
     .option('-o, --out <dir>', 'folder for report.html, report.md and results.json', './metaseries-demo')
     .option('--epochs <n>', 'epochs per model', String(defaultDemoPlanOptions.epochs))
     .option('--n <n>', 'records per synthetic scenario', String(defaultDemoPlanOptions.n))
-    .option('--scenarios <names>', 'comma-separated synthetic scenarios (default: all)')
+    .option('--scenarios <names>', 'comma-separated synthetic scenarios: machine-type, age-threshold, operating-mode, noise-field (default: the first three)')
     .option('--encoder <name>', 'series encoder of every model: lstm, gru, fcn, resnet, inception, transformer', defaultDemoPlanOptions.encoder)
     .option('--no-real', 'skip the bundled real dataset (ItalyPowerDemand)')
     .addHelpText('after', '\nExample:\n  $ metaseries demo --out ./metaseries-demo\n  $ metaseries demo --scenarios machine-type --epochs 5 --no-real --json')
@@ -47,7 +37,7 @@ export function registerDemo(program: Command, run: RunAction): void {
 async function runDemo(io: CliIo, opts: DemoOptions): Promise<void> {
   const started = Date.now();
   const backend = await startBackend();
-  const { parseRunConfig, fit } = await import('@metaseries/pipeline');
+  const { parseRunConfig, fit, compare, evaluate, loadRunData } = await import('@metaseries/pipeline');
   const { SCENARIOS } = await import('@metaseries/data');
   const { renderHtmlReport, renderMarkdownReport, renderJsonReport } = await import('@metaseries/eval');
   const datasets = demoDatasets(Object.values(SCENARIOS), {
@@ -57,54 +47,62 @@ async function runDemo(io: CliIo, opts: DemoOptions): Promise<void> {
     encoder: parseNameList(opts.encoder, '--encoder', ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer'])[0] as DemoEncoder,
     ...(opts.scenarios && { scenarios: parseNameList(opts.scenarios, '--scenarios', Object.keys(SCENARIOS)) }),
   });
-  io.log(`metaseries demo: ${datasets.length} datasets × ${DEMO_FUSIONS.length} strategies on the ${backend} backend`);
-  const results: DemoResult[] = [];
+  const runs = datasets.reduce((k, d) => k + (d.noMetadata ? 1 : DEMO_FUSIONS.length), 0);
+  io.log(`metaseries demo: ${runs} models on ${datasets.length} datasets, ${backend} backend`);
+  const rows: ComparisonRow[] = [];
   const curves: NonNullable<EvaluationReport['learningCurves']> = [];
+  const tty = io.progressStream.isTTY === true;
   for (const ds of datasets) {
-    let split: FitOptions['split'];
-    for (const fusion of DEMO_FUSIONS) {
-      const config = parseRunConfig({ ...ds.config, model: { ...ds.config.model, fusion } });
-      const label = `${ds.name} / ${fusion}`;
-      const progress = createProgressReporter({ stream: io.progressStream, label });
-      const quiet = io.progressStream.isTTY !== true;
-      const t0 = Date.now();
-      let fitted;
-      try {
-        fitted = await fit(config, undefined, { ...(split && { split }), ...(!quiet && { onProgress: progress.onProgress }) });
-      } finally {
-        progress.stop();
+    const progress = createProgressReporter({ stream: io.progressStream, label: ds.name });
+    // on a terminal a bar per model; in a log one line per model
+    let lastRun = '';
+    const onProgress: ProgressListener = (e) => {
+      if (tty) return progress.onProgress(e);
+      const run = e.message.split(':')[0]!;
+      if (e.type === 'phase' && e.epoch === 0 && run !== lastRun) {
+        lastRun = run;
+        io.log(`${ds.name}: training ${run}`);
       }
-      split = fitted.split;
-      const seconds = (Date.now() - t0) / 1000;
-      const test = fitted.metrics.test ?? fitted.metrics.valid;
-      results.push({ dataset: ds.name, fusion, test, valid: fitted.metrics.valid, epochs: fitted.history.epochs.length, seconds });
-      for (const e of fitted.history.epochs) {
-        for (const name of ['loss', 'val_loss', 'val_accuracy'] as const) {
-          const value = e[name];
-          if (value !== undefined && Number.isFinite(value)) curves.push({ run: label, epoch: e.epoch ?? 0, name, value });
-        }
+    };
+    try {
+      if (ds.noMetadata) {
+        // nothing to fuse: only the series-only model, scored on the dataset's own TEST file
+        const config = parseRunConfig({ ...ds.config, model: { ...ds.config.model, fusion: 'none' } });
+        const t0 = Date.now();
+        const fitted = await fit(config, undefined, { onProgress: (e) => onProgress({ ...e, message: `none: ${e.message}` }) });
+        const seconds = (Date.now() - t0) / 1000;
+        const test = (await loadRunData(config)).test!;
+        const scored = await evaluate(fitted.bundle, test, { resamples: 500, intervalMetrics: ['accuracy'] });
+        rows.push({ dataset: ds.name, model: 'none', values: scored.metrics, intervals: scored.intervals, seconds });
+        for (const e of fitted.history.epochs) for (const name of ['loss', 'val_loss', 'val_accuracy']) if (e[name] !== undefined) curves.push({ run: `${ds.name} / none`, epoch: e.epoch ?? 0, name, value: e[name]! });
+      } else {
+        const result = await compare(parseRunConfig(ds.config), { fusions: [...DEMO_FUSIONS], onProgress, datasetName: ds.name });
+        rows.push(...result.rows);
+        for (const c of result.report.learningCurves ?? []) if (['loss', 'val_loss', 'val_accuracy'].includes(c.name)) curves.push({ ...c, run: `${ds.name} / ${c.run}` });
       }
-      io.log(`${label}: test accuracy ${formatMetric(test.accuracy)} after ${fitted.history.epochs.length} epochs (${seconds.toFixed(1)} s)`);
+    } finally {
+      progress.stop();
     }
+    for (const r of rows.filter((x) => x.dataset === ds.name)) io.log(`${ds.name} / ${r.model}: test accuracy ${formatMetric(r.values.accuracy)} (${(r.seconds ?? 0).toFixed(1)} s)`);
   }
   const seconds = (Date.now() - started) / 1000;
-  const report = demoReport(datasets, results, backend, seconds);
+  const report = demoReport(datasets, rows, backend, seconds);
   const outDir = path.resolve(opts.out);
   await mkdir(outDir, { recursive: true });
   const htmlPath = path.join(outDir, 'report.html');
   await writeFile(htmlPath, await renderHtmlReport({ ...report, learningCurves: curves }));
   await writeFile(path.join(outDir, 'report.md'), renderMarkdownReport(report));
   await writeFile(path.join(outDir, 'results.json'), `${renderJsonReport(report)}\n`);
-  if (io.json) return printJson(io, { report: htmlPath, seconds, backend, results });
-  io.out(renderDemoTable(datasets, results));
+  if (io.json) return printJson(io, { report: htmlPath, seconds, backend, rows });
+  io.out(renderDemoTable(datasets, rows));
   io.out('');
-  io.out('Test accuracy per strategy; `none` is the series-only model. Bayes = the best accuracy any model can reach without / with the metadata.');
-  io.out(`ItalyPowerDemand has no metadata: there every strategy sees the series alone.`);
+  io.out('Test accuracy per strategy; `none` is the series-only model. Bayes: the best accuracy any model can reach from the series alone / with the metadata.');
+  if (datasets.some((d) => d.noMetadata)) io.out('ItalyPowerDemand is real data with NO metadata: only the series-only model applies (n/a: nothing to fuse).');
   io.out(`\nreport: ${htmlPath}  (${seconds.toFixed(0)} s)`);
 }
 
 /** The demo table: one row per dataset, test accuracy per strategy, with the Bayes accuracies. */
-function renderDemoTable(datasets: readonly DemoDataset[], results: readonly DemoResult[]): string {
+function renderDemoTable(datasets: readonly DemoDataset[], results: readonly ComparisonRow[]): string {
   const columns = [
     { header: 'dataset' },
     { header: 'bayes series-only', align: 'right' as const },
@@ -115,13 +113,12 @@ function renderDemoTable(datasets: readonly DemoDataset[], results: readonly Dem
     ds.noMetadata ? `${ds.name} (real, no metadata)` : ds.name,
     ds.bayes ? formatMetric(ds.bayes.seriesOnly, 2) : '-',
     ds.bayes ? formatMetric(ds.bayes.withMetadata, 2) : '-',
-    ...DEMO_FUSIONS.map((f) => formatMetric(results.find((r) => r.dataset === ds.name && r.fusion === f)?.test.accuracy)),
+    ...DEMO_FUSIONS.map((f) => (ds.noMetadata && f !== 'none' ? 'n/a' : formatMetric(results.find((r) => r.dataset === ds.name && r.model === f)?.values.accuracy))),
   ]);
   return renderTable(columns, rows);
 }
 
-function demoReport(datasets: readonly DemoDataset[], results: readonly DemoResult[], backend: string, seconds: number): EvaluationReport {
-  const comparison: ComparisonRow[] = results.map((r) => ({ dataset: r.dataset, model: r.fusion, values: r.test, seconds: r.seconds }));
+function demoReport(datasets: readonly DemoDataset[], comparison: ComparisonRow[], backend: string, seconds: number): EvaluationReport {
   return {
     title: 'metaseries demo: series-only vs every fusion strategy',
     summary: {
@@ -129,12 +126,12 @@ function demoReport(datasets: readonly DemoDataset[], results: readonly DemoResu
       datasets: datasets.map((d) => d.name).join(', '),
       strategies: DEMO_FUSIONS.join(', '),
       'wall time (s)': Math.round(seconds),
-      model: 'LSTM(16) encoder, dense head 16, Adam 0.01, early stopping on val_loss',
+      model: 'LSTM(16) encoder, dense head 16, Adam, fixed epochs (see results.json for the config)',
     },
     comparison,
     primaryMetric: 'accuracy',
     notes: [
-      'Metrics are on each dataset\'s test split (ItalyPowerDemand: its own TEST file); every strategy of a dataset uses the same split.',
+      "Metrics are on each dataset's test split (ItalyPowerDemand: its own TEST file, 1029 days); every strategy of a dataset is trained and scored on the same split. Intervals: 95% percentile bootstrap of the test accuracy.",
       '`none` is the series-only model; the others fuse the metadata (and context) with the series.',
       ...datasets.map((d) =>
         d.bayes
