@@ -12,11 +12,17 @@ export type { DatasetProblem, ValidateDatasetOptions } from './schema/validate-d
 export { readSchemaFile } from './schema/read-schema-file.js';
 export { alignContext, alignDatasetContext, checkSortedTimes, isLeakFree } from './align/align-context.js';
 export type { AlignLocation } from './align/align-context.js';
+export { resample } from './align/resample.js';
+export type { ResampleAgg } from './align/resample.js';
 export { fitNormaliser, applyNormaliser, statistics, defaultNormaliserOptions } from './normalise/normaliser.js';
 export type { NormaliserOptions, NormaliserState, NormaliseMethod, NormaliseScope, ChannelStats } from './normalise/normaliser.js';
-export { splitDataset, kFold, groupOf, asTrainIndices } from './split/split-dataset.js';
+export { splitDataset, kFold, stratifiedKFold, groupKFold, stratifiedGroupKFold, groupOf, asTrainIndices } from './split/split-dataset.js';
 export type { Split, SplitOptions, SplitStrategy, KFoldOptions, TrainIndices } from './split/split-dataset.js';
 export { batchSeries, batchIndices, stepOffset, defaultBatchSeriesOptions } from './batch/batch-series.js';
 export type { BatchSeriesOptions, BatchIndicesOptions, SeriesBatch } from './batch/batch-series.js';
+export { padRecords, timeSinceObservation, withTimeSinceObservation } from './missing/pad-records.js';
+export type { PadRecordsOptions, TimeSinceObservationOptions } from './missing/pad-records.js';
+export { slidingWindows, defaultSlidingWindowOptions } from './window/sliding-windows.js';
+export type { SlidingWindowOptions, WindowLabel } from './window/sliding-windows.js';
 export { generateScenario, SCENARIOS, defaultScenarioOptions } from './synthetic/scenarios.js';
 export type { ScenarioName, ScenarioOptions, ScenarioInfo } from './synthetic/scenarios.js';

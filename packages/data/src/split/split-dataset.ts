@@ -176,3 +176,18 @@ export function kFold(records: readonly SeriesRecord[], options: KFoldOptions = 
     return { train: asTrainIndices(records.map((_, i) => i).filter((i) => !inTest.has(i))), test: [...testIdx].sort((a, b) => a - b) };
   });
 }
+
+/** k folds stratified by class (`kFold` with `strategy: 'stratified'`). */
+export function stratifiedKFold(records: readonly SeriesRecord[], options: Omit<KFoldOptions, 'strategy' | 'groupBy'> = {}): Array<{ train: TrainIndices; test: number[] }> {
+  return kFold(records, { ...options, strategy: 'stratified' });
+}
+
+/** k folds of whole groups (`kFold` with `strategy: 'group'`; `groupBy` default `'group'`). */
+export function groupKFold(records: readonly SeriesRecord[], options: Omit<KFoldOptions, 'strategy'> = {}): Array<{ train: TrainIndices; test: number[] }> {
+  return kFold(records, { ...options, groupBy: options.groupBy ?? 'group', strategy: 'group' });
+}
+
+/** k folds of whole groups, stratified by each group's first record's class (`kFold` with `strategy: 'stratified-group'`). */
+export function stratifiedGroupKFold(records: readonly SeriesRecord[], options: Omit<KFoldOptions, 'strategy'> = {}): Array<{ train: TrainIndices; test: number[] }> {
+  return kFold(records, { ...options, groupBy: options.groupBy ?? 'group', strategy: 'stratified-group' });
+}
