@@ -18,8 +18,8 @@ export { fitNormaliser, applyNormaliser, statistics, defaultNormaliserOptions } 
 export type { NormaliserOptions, NormaliserState, NormaliseMethod, NormaliseScope, ChannelStats } from './normalise/normaliser.js';
 export { splitDataset, kFold, stratifiedKFold, groupKFold, stratifiedGroupKFold, groupOf, asTrainIndices } from './split/split-dataset.js';
 export type { Split, SplitOptions, SplitStrategy, KFoldOptions, TrainIndices } from './split/split-dataset.js';
-export { batchSeries, batchIndices, stepOffset, defaultBatchSeriesOptions } from './batch/batch-series.js';
-export type { BatchSeriesOptions, BatchIndicesOptions, SeriesBatch } from './batch/batch-series.js';
+export { batchSeries, batchIndices, iterateBatches, stepOffset, defaultBatchSeriesOptions } from './batch/batch-series.js';
+export type { BatchSeriesOptions, BatchIndicesOptions, IterateBatchesOptions, SeriesBatch } from './batch/batch-series.js';
 export { padRecords, timeSinceObservation, withTimeSinceObservation } from './missing/pad-records.js';
 export type { PadRecordsOptions, TimeSinceObservationOptions } from './missing/pad-records.js';
 export { slidingWindows, defaultSlidingWindowOptions } from './window/sliding-windows.js';

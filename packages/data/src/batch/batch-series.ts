@@ -1,4 +1,4 @@
-import type { SeriesRecord, TensorData } from '@metaseries/core';
+import { createRng, MetaseriesError, type SeriesRecord, type TensorData } from '@metaseries/core';
 
 /** Options of {@link batchSeries}. */
 export interface BatchSeriesOptions {
@@ -72,4 +72,29 @@ export function* batchIndices(indices: readonly number[], options: BatchIndicesO
     options.rng.shuffle(order);
   }
   for (let i = 0; i < order.length; i += options.batchSize) yield order.slice(i, i + options.batchSize);
+}
+
+/** Options of {@link iterateBatches}: the batch size and order, and how each batch is packed. */
+export interface IterateBatchesOptions extends BatchSeriesOptions {
+  /** Records per batch (required, ≥ 1). */
+  batchSize: number;
+  /** Shuffle the order (seeded by `seed`). Default: `false`. */
+  shuffle?: boolean;
+  /** Seed of the shuffle. Default: `42`. */
+  seed?: number;
+}
+
+/**
+ * Yields packed batches (`batchSeries` of `batchSize` records at a time) with the record indices
+ * they hold, so a training loop never holds the whole set as one tensor. Set `timeSteps` to give
+ * every batch the same length (else each batch is as long as its longest record).
+ */
+export function* iterateBatches(records: readonly SeriesRecord[], indices: readonly number[], options: IterateBatchesOptions): Generator<SeriesBatch & { indices: number[] }> {
+  if (!(Number.isInteger(options.batchSize) && options.batchSize >= 1)) {
+    throw new MetaseriesError('BATCH_BAD_OPTION', 'batchSize must be an integer >= 1', { field: 'batchSize', value: options.batchSize, expected: 'integer >= 1' });
+  }
+  const rng = options.shuffle ? createRng(options.seed ?? 42) : undefined;
+  for (const idx of batchIndices(indices, { batchSize: options.batchSize, shuffle: options.shuffle ?? false, ...(rng ? { rng } : {}) })) {
+    yield { ...batchSeries(idx.map((i) => records[i]!), options), indices: idx };
+  }
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import type { SeriesRecord } from '@metaseries/core';
 import { fitNormaliser, applyNormaliser } from './normaliser.js';
 import { asTrainIndices } from '../split/split-dataset.js';
@@ -27,5 +28,55 @@ describe('normalisers', () => {
     expect(unseen[0]!.values[0]![0]).toBeCloseTo(0, 6); // falls back to the global statistics
     const rb = fitNormaliser(records, train, { method: 'robust', scope: 'global' });
     expect(rb.stats['*']!.center[0]).toBe(rb.stats['*']!.center[1]);
+  });
+
+  it('per context group: each step is scaled by the statistics of the regime aligned at that step', () => {
+    const ctx = (modes: string[]) => ({ values: { mode: modes }, mask: { mode: new Uint8Array(modes.length).fill(1) } });
+    const a: SeriesRecord = { id: 'a', values: [Float32Array.from([0, 2, 100, 102])], metadata: {}, alignedContext: ctx(['idle', 'idle', 'load', 'load']) };
+    const b: SeriesRecord = { id: 'b', values: [Float32Array.from([1, 101])], metadata: {}, alignedContext: { values: { mode: ['idle', null] }, mask: { mode: Uint8Array.from([1, 0]) } } };
+    const s = fitNormaliser([a], asTrainIndices([0]), { scope: 'group', groupBy: 'mode', groupSource: 'context' });
+    expect(s.stats['=idle']!.center[0]).toBe(1);
+    expect(s.stats['=load']!.center[0]).toBe(101);
+    expect(Array.from(applyNormaliser(s, [a])[0]!.values[0]!)).toEqual([-1, 1, -1, 1]);
+    // a step with missing context falls back to the overall statistics (mean 51, sd ≈ 50.01)
+    const out = applyNormaliser(s, [b])[0]!.values[0]!;
+    expect(out[0]).toBe(0);
+    expect(out[1]).toBeCloseTo(50 / Math.sqrt(2501), 5);
+    expect(() => fitNormaliser([{ ...a, alignedContext: undefined }], asTrainIndices([0]), { scope: 'group', groupBy: 'mode', groupSource: 'context' })).toThrow(
+      expect.objectContaining({ code: 'NORMALISE_NOT_ALIGNED' }),
+    );
+  });
+
+  it("per record.group ('record' source)", () => {
+    const rs = [{ ...rec('a', [[0, 2]]), group: 'u1' }, { ...rec('b', [[10, 30]]), group: 'u2' }];
+    const s = fitNormaliser(rs, asTrainIndices([0, 1]), { scope: 'group', groupSource: 'record' });
+    expect(applyNormaliser(s, rs).map((r) => Array.from(r.values[0]!))).toEqual([[-1, 1], [-1, 1]]);
+  });
+});
+
+describe('normalisers (properties on random data)', () => {
+  const series = fc.array(fc.oneof(fc.double({ min: -1e3, max: 1e3, noNaN: true }), fc.constant(NaN)), { minLength: 1, maxLength: 20 });
+  const dataset = fc.array(fc.tuple(series, series).map(([x, y]) => [x, y.slice(0, x.length).concat(new Array(Math.max(0, x.length - y.length)).fill(0))]), { minLength: 2, maxLength: 8 });
+
+  it('depends on training records only; NaN stays NaN; z-scored training data has mean 0', () => {
+    fc.assert(
+      fc.property(dataset, fc.constantFrom('zscore' as const, 'minmax' as const, 'robust' as const), (chans, method) => {
+        const records = chans.map((c, i) => rec(`r${i}`, c));
+        const train = asTrainIndices(records.map((_, i) => i).filter((i) => i % 2 === 0));
+        const state = fitNormaliser(records, train, { method });
+        // changing every held-out record changes nothing in the state
+        const moved = records.map((r, i) => (i % 2 === 0 ? r : rec(r.id, r.values.map((ch) => Array.from(ch, (v) => v * 7 + 1e6)))));
+        expect(fitNormaliser(moved, train, { method })).toEqual(state);
+        const out = applyNormaliser(state, records);
+        out.forEach((r, i) => r.values.forEach((ch, c) => ch.forEach((v, t) => expect(Number.isNaN(v)).toBe(Number.isNaN(records[i]!.values[c]![t]!)))));
+        if (method === 'zscore') {
+          for (let c = 0; c < 2; c++) {
+            const vals = train.flatMap((i) => Array.from(out[i]!.values[c]!)).filter((v) => Number.isFinite(v));
+            if (vals.length > 0) expect(Math.abs(vals.reduce((a, b) => a + b, 0) / vals.length)).toBeLessThan(1e-3);
+          }
+        }
+      }),
+      { numRuns: 150, seed: 21 },
+    );
   });
 });

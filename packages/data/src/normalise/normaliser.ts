@@ -16,11 +16,20 @@ export interface NormaliserOptions {
   method?: NormaliseMethod;
   /** Default: `'channel'`. */
   scope?: NormaliseScope;
-  /** `group` scope: the metadata field that names the group. Required for that scope. */
+  /** `group` scope: the field that names the group (see `groupSource`). Required for that scope. */
   groupBy?: string;
+  /**
+   * `group` scope: where the group is read. `'metadata'`: `record.metadata[groupBy]` (one group
+   * per record); `'record'`: `record.group` (`groupBy` is ignored); `'context'`: the aligned
+   * context field `groupBy` at EACH step (`record.alignedContext`, run `alignDatasetContext`
+   * first), so a run that changes operating regime is normalised per regime step by step. A step
+   * or record whose group training never saw (or whose context is missing) uses the statistics
+   * over all training data. Default: `'metadata'`.
+   */
+  groupSource?: 'metadata' | 'record' | 'context';
 }
 
-export const defaultNormaliserOptions = { method: 'zscore', scope: 'channel' } as const satisfies NormaliserOptions;
+export const defaultNormaliserOptions = { method: 'zscore', scope: 'channel', groupSource: 'metadata' } as const satisfies NormaliserOptions;
 
 /** Centre and scale per channel. */
 export interface ChannelStats {
@@ -34,6 +43,7 @@ export interface NormaliserState {
   method: NormaliseMethod;
   scope: NormaliseScope;
   groupBy?: string;
+  groupSource?: 'metadata' | 'record' | 'context';
   channels: number;
   stats: Record<string, ChannelStats>;
 }
@@ -115,17 +125,51 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
   state.stats['*'] = fitStats(trainRecords, channels, method, 'channel');
   if (scope === 'global') state.stats['*'] = fitStats(trainRecords, channels, method, 'global');
   if (scope === 'group') {
-    if (!options.groupBy) throw new MetaseriesError('NORMALISE_BAD_OPTION', 'the group scope needs groupBy (a metadata field)', { field: 'groupBy', expected: 'a metadata field name' });
-    state.groupBy = options.groupBy;
-    const groups = new Map<string, SeriesRecord[]>();
+    const source = options.groupSource ?? defaultNormaliserOptions.groupSource;
+    if (!options.groupBy && source !== 'record') throw new MetaseriesError('NORMALISE_BAD_OPTION', 'the group scope needs groupBy (a metadata or context field)', { field: 'groupBy', expected: 'a field name' });
+    if (options.groupBy) state.groupBy = options.groupBy;
+    state.groupSource = source;
+    // group -> channel -> values
+    const groups = new Map<string, number[][]>();
+    const bucket = (g: string) => {
+      if (!groups.has(g)) groups.set(g, Array.from({ length: channels }, () => []));
+      return groups.get(g)!;
+    };
     for (const r of trainRecords) {
-      const g = String(r.metadata[options.groupBy] ?? '');
-      if (!groups.has(g)) groups.set(g, []);
-      groups.get(g)!.push(r);
+      const steps = stepGroups(r, state);
+      const T = r.values[0]?.length ?? 0;
+      for (let t = 0; t < T; t++) {
+        const g = steps(t);
+        if (g === undefined) continue;
+        const b = bucket(g);
+        for (let c = 0; c < channels; c++) b[c]!.push(r.values[c]![t]!);
+      }
     }
-    for (const [g, rs] of groups) state.stats[`=${g}`] = fitStats(rs, channels, method, 'channel');
+    for (const [g, chans] of groups) {
+      const st = chans.map((v) => statistics(v, method));
+      state.stats[`=${g}`] = { center: st.map((x) => x.center), scale: st.map((x) => x.scale) };
+    }
   }
   return state;
+}
+
+/** The group of each step of a record (undefined: no group, use the overall statistics). */
+function stepGroups(r: SeriesRecord, state: Pick<NormaliserState, 'groupBy' | 'groupSource'>): (t: number) => string | undefined {
+  if (state.groupSource === 'context') {
+    const a = r.alignedContext?.values[state.groupBy!];
+    if (!a) {
+      throw new MetaseriesError('NORMALISE_NOT_ALIGNED', 'per-context-group normalisation needs aligned context; run alignDatasetContext first', {
+        recordId: r.id,
+        field: state.groupBy,
+        expected: 'record.alignedContext',
+      });
+    }
+    const mask = r.alignedContext!.mask[state.groupBy!];
+    return (t) => (a[t] === null || a[t] === undefined || (mask && mask[t] === 0) ? undefined : String(a[t]));
+  }
+  const v = state.groupSource === 'record' ? r.group : r.metadata[state.groupBy!];
+  const g = v === undefined || v === null ? '' : String(v);
+  return () => g;
 }
 
 /** Returns normalised copies of `records` (NaN stays NaN). */
@@ -141,13 +185,15 @@ export function applyNormaliser(state: NormaliserState, records: readonly Series
     }
     let stats: ChannelStats;
     if (state.scope === 'instance') stats = fitStats([r], state.channels, state.method, 'channel');
-    else if (state.scope === 'group') stats = state.stats[`=${String(r.metadata[state.groupBy!] ?? '')}`] ?? state.stats['*']!;
     else stats = state.stats['*']!;
+    const groups = state.scope === 'group' ? stepGroups(r, { groupBy: state.groupBy, groupSource: state.groupSource ?? 'metadata' }) : undefined;
     const values = r.values.map((ch, c) => {
       const out = new Float32Array(ch.length);
-      const m = stats.center[c]!;
-      const s = stats.scale[c]!;
-      for (let i = 0; i < ch.length; i++) out[i] = (ch[i]! - m) / s;
+      for (let i = 0; i < ch.length; i++) {
+        const g = groups?.(i);
+        const st = (g !== undefined ? state.stats[`=${g}`] : undefined) ?? stats;
+        out[i] = (ch[i]! - st.center[c]!) / st.scale[c]!;
+      }
       return out;
     });
     return { ...r, values };
