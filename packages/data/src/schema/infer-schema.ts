@@ -109,6 +109,12 @@ export function inferKind(values: readonly unknown[], options: { maxCategories?:
   return report;
 }
 
+function classTop(labels: LabelValue[], n: number): Array<[string, number]> {
+  const counts = new Map<string, number>();
+  for (const l of labels) for (const c of l === null ? [] : Array.isArray(l) ? l : [String(l)]) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0], 'en', { numeric: true })).slice(0, n);
+}
+
 function labelTask(labels: LabelValue[], maxClasses: number): Task {
   const present = labels.filter((l) => l !== null && l !== undefined);
   if (present.some((l) => Array.isArray(l))) return 'multilabel';
@@ -215,7 +221,10 @@ export function inferSchema(data: Dataset | SeriesRecord[], options: InferSchema
     channels: chan,
     metadata: metaReport,
     context: ctxReport,
-    label: { ...labelRep, kind: task === 'regression' ? 'numeric' : 'categorical', task },
+    label:
+      task === 'regression'
+        ? { ...labelRep, kind: 'numeric', task }
+        : { kind: 'categorical', cardinality: labelRep.cardinality, missingRate: labelRep.missingRate, task, top: classTop(labels, o.topValues) },
   };
   return { schema, report };
 }
