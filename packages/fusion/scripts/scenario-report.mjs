@@ -2,7 +2,7 @@
 // Accuracy of every fusion strategy on each of data's synthetic scenarios, mean ± sd over seeds,
 // as a Markdown table (the figures of the fusion README). Same models and sizes as the
 // `*.slow.test.ts` files. Run after `npx tsc -b tsconfig.json` (builds data and encoders too):
-//   node scripts/scenario-report.mjs [seeds=3]
+//   node scripts/scenario-report.mjs [seeds=3] [scenario]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
 // eslint-disable-next-line @nx/enforce-module-boundaries -- a measuring script, not package code: the scenarios live in data
@@ -11,6 +11,7 @@ import { LabelEncoder, MetadataEncoder } from '@metaseries/encoders';
 import { buildModel, FUSIONS, trainingTargets } from '../dist/index.js';
 
 const seeds = Number(process.argv[2] ?? 3);
+const only = process.argv[3]; // optional: one scenario name
 const run = { trainSize: 256, testSize: 256, length: 50, epochs: 10, learningRate: 0.01 };
 const model = { encoder: 'fcn', fcn: { filters: [16, 16], kernelSizes: [7, 5] }, attention: { heads: 1, keyDim: 16 }, metadataUnits: [16], headUnits: 16, dropout: 0 };
 
@@ -30,7 +31,9 @@ async function accuracy(name, config, seed) {
   const y = tf.tensor(yData.data, yData.shape);
   const xTrain = toTensors(train.records);
   const xTest = toTensors(test.records);
-  const m = buildModel({ ...model, ...config }, encoded, { seed, learningRate: run.learningRate });
+  // operating-mode: see OPERATING_MODE_MODEL in scenarios-context-noise.slow.test.ts
+  const sized = name === 'operating-mode' ? { ...model, fcn: { filters: [32, 32], kernelSizes: [3, 3] } } : model;
+  const m = buildModel({ ...sized, ...config }, encoded, { seed, learningRate: run.learningRate });
   const targets = trainingTargets(m, y, T);
   await m.fit(m.inputNames.map((n) => xTrain[n]), targets, { epochs: run.epochs, batchSize: 32, shuffle: false, verbose: 0 });
   const out = m.predict(m.inputNames.map((n) => xTest[n]));
@@ -53,6 +56,7 @@ await initBackend({ backend: process.env.METASERIES_BACKEND ?? 'wasm' });
 const columns = ['none (no context)', ...FUSIONS];
 console.log(`| scenario | Bayes without / with | ${columns.join(' | ')} |\n|---|---|${columns.map(() => '---:').join('|')}|`);
 for (const [name, info] of Object.entries(SCENARIOS)) {
+  if (only && name !== only) continue;
   const cells = [];
   for (const column of columns) {
     const config = column === 'none (no context)' ? { fusion: 'none', excludeFields: ['mode'] } : { fusion: column };
