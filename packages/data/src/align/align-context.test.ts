@@ -55,7 +55,7 @@ describe('alignContext', () => {
 });
 
 // Property: for the leak-free methods, the value used at a series point was stamped at or
-// before that point (and, for asof, it is exactly the brute-force answer).
+// before that point (and it is exactly the brute-force answer).
 const sortedTimes = (max: number) => fc.array(fc.integer({ min: 0, max }), { minLength: 0, maxLength: 30 }).map((a) => a.sort((x, y) => x - y));
 
 describe('alignContext never uses a context value stamped after the series point (property)', () => {
@@ -79,9 +79,27 @@ describe('alignContext never uses a context value stamped after the series point
             const brute = j >= 0 && values[j] !== null && (tolerance === undefined || t - ctxT[j]! <= tolerance) ? values[j] : null;
             expect(v).toBe(brute);
           }
+          if (align === 'ffill') {
+            let j = -1;
+            ctxT.forEach((c, k) => {
+              if (c <= t && values[k] !== null) j = k;
+            });
+            const brute = j >= 0 && (tolerance === undefined || t - ctxT[j]! <= tolerance) ? values[j] : null;
+            expect(v).toBe(brute);
+          }
         });
       }),
       { numRuns: 300, seed: 7 },
     );
+  });
+});
+
+describe('the look-ahead methods are marked and do look ahead', () => {
+  it('linear and nearest use a later row; isLeakFree says so', () => {
+    const t = track([0, 10], [0, 10]);
+    expect(alignContext([4], t, 'f', { align: 'linear', kind: 'numeric' }).values).toEqual([4]); // uses the row at 10
+    expect(alignContext([6], t, 'f', { align: 'nearest', kind: 'numeric' }).values).toEqual([10]);
+    expect(alignContext([5], t, 'f', { align: 'nearest', kind: 'numeric' }).values).toEqual([0]); // a tie goes to the earlier row
+    expect(['asof', 'ffill', 'linear', 'nearest'].filter((m) => isLeakFree(m as 'asof'))).toEqual(['asof', 'ffill']);
   });
 });
