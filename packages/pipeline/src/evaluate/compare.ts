@@ -1,10 +1,10 @@
 import { MetaseriesError, type Dataset } from '@metaseries/core';
-import { alignDatasetContext, splitDataset, type Split } from '@metaseries/data';
+import type { Split } from '@metaseries/data';
 import { ablationTable, ablationVariants, bootstrapInterval, computeMetrics, type AblationRow, type ComparisonRow, type EvaluationReport, type VariantPredictions } from '@metaseries/eval';
 import type { RunConfig } from '../config/run-config.js';
 import { preprocessingOf } from '../predict/predict.js';
 import type { ProgressListener } from '../train/progress-event.js';
-import { fit, loadRunData } from '../train/fit.js';
+import { fit, splitRunData } from '../train/fit.js';
 import { scoreModel, type ScoredRecords } from './evaluate.js';
 
 type FusionName = RunConfig['model']['fusion'];
@@ -54,13 +54,10 @@ export interface CompareResult {
 export async function compare(config: RunConfig, options: CompareOptions = {}): Promise<CompareResult> {
   const fusions = options.fusions ?? [config.model.fusion];
   const seeds = options.seeds ?? [config.train.seed];
-  const loaded = options.dataset ? { dataset: options.dataset } : await loadRunData(config);
-  const data = alignDatasetContext(loaded.dataset);
-  const labelled = data.records.filter((r) => r.label !== null && r.label !== undefined);
-  const dataset: Dataset = { schema: data.schema, records: labelled };
-  const split = splitDataset(labelled, { strategy: config.split.strategy, groupBy: config.split.groupBy, valid: config.split.valid, test: config.split.test, seed: config.split.seed });
-  if (split.test.length === 0) throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', 'compare needs a test split', { field: 'split.test', value: config.split.test, expected: '> 0' });
-  const test = split.test.map((i) => labelled[i]!);
+  const { schema, labelled, split, test } = await splitRunData(config, options.dataset);
+  const data = { schema };
+  const dataset: Dataset = { schema, records: labelled };
+  if (test.length === 0) throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', 'compare needs a test split', { field: 'split.test', value: config.split.test, expected: '> 0' });
   const task = data.schema.label.task;
   const metric = options.metric ?? (task === 'regression' ? 'rmse' : 'accuracy');
   const resamples = options.resamples ?? 500;

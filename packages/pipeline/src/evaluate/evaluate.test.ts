@@ -1,5 +1,5 @@
 import { parseRunConfig } from '../config/run-config.js';
-import { fit, loadRunData } from '../train/fit.js';
+import { fit, splitRunData } from '../train/fit.js';
 import { evaluate } from './evaluate.js';
 
 const config = (scenario: string, over: Record<string, unknown> = {}) =>
@@ -13,9 +13,8 @@ const config = (scenario: string, over: Record<string, unknown> = {}) =>
 describe('evaluate', () => {
   it('evaluate scores a bundle on labelled records with the metrics fit reported, plus intervals', async () => {
     const cfg = config('machine-type', { epochs: 3 });
-    const { bundle, metrics, split } = await fit(cfg);
-    const { dataset } = await loadRunData(cfg);
-    const test = split.test.map((i) => dataset.records.filter((r) => r.label !== null)[i]!);
+    const { bundle, metrics } = await fit(cfg);
+    const { test } = await splitRunData(cfg);
     const result = await evaluate(bundle, test, { resamples: 200 });
     expect(result.n).toBe(test.length);
     expect(result.metrics.accuracy).toBeCloseTo(metrics.test!.accuracy!, 10);

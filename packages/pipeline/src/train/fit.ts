@@ -115,6 +115,35 @@ export async function loadRunData(config: RunConfig): Promise<{ dataset: Dataset
   return { dataset: withConfiguredSchema(loaded.dataset, main), ...(loaded.test && testSources && { test: withConfiguredSchema(loaded.test, testSources) }) };
 }
 
+/** The records of a run, split as `fit` splits them. */
+export interface RunDataSplit {
+  schema: Dataset['schema'];
+  /** Labelled records of the main dataset, context aligned; `split` indexes into them. */
+  labelled: SeriesRecord[];
+  split: Split;
+  train: SeriesRecord[];
+  valid: SeriesRecord[];
+  /** The test split, or the separate test set (`data.test`) when there is one. */
+  test: SeriesRecord[];
+}
+
+/**
+ * Loads (unless `dataset` is given), aligns and splits the data of a run exactly as {@link fit}
+ * does — what `evaluate` needs to score a bundle on the test split of its config.
+ */
+export async function splitRunData(config: RunConfig, dataset?: Dataset, fixedSplit?: Split): Promise<RunDataSplit> {
+  const loaded = dataset ? { dataset, test: undefined } : await loadRunData(config);
+  const all = alignDatasetContext(loaded.dataset);
+  const separateTest = loaded.test ? alignDatasetContext(loaded.test).records : undefined;
+  const labelled = all.records.filter((r) => r.label !== null && r.label !== undefined);
+  const split =
+    fixedSplit ??
+    splitDataset(labelled, { strategy: config.split.strategy, groupBy: config.split.groupBy, valid: config.split.valid, test: separateTest ? 0 : config.split.test, seed: config.split.seed });
+  const pick = (idx: readonly number[]) => idx.map((i) => labelled[i]!);
+  const test = separateTest ? separateTest.filter((r) => r.label !== null && r.label !== undefined) : pick(split.test);
+  return { schema: all.schema, labelled, split, train: pick(split.train), valid: pick(split.valid), test };
+}
+
 /**
  * Trains a model from a run config: split (`config.split`, or `options.split`), preprocessing
  * fitted on the training split only, the model built by fusion's `buildModel`, then the
@@ -133,18 +162,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   const phase = (message: string) => emit({ type: 'phase', epoch: 0, epochs: config.train.epochs, batch: 0, batches: 0, metrics: {}, etaSeconds: null, message });
   await initBackend(config.train.backend === 'auto' ? {} : { backend: config.train.backend });
   phase('loading data');
-  const loaded = dataset ? { dataset, test: undefined } : await loadRunData(config);
-  const all = alignDatasetContext(loaded.dataset);
-  const separateTest = loaded.test ? alignDatasetContext(loaded.test).records : undefined;
-  phase('splitting');
-  const labelled = all.records.filter((r) => r.label !== null && r.label !== undefined);
-  const split =
-    options.split ??
-    splitDataset(labelled, { strategy: config.split.strategy, groupBy: config.split.groupBy, valid: config.split.valid, test: separateTest ? 0 : config.split.test, seed: config.split.seed });
-  const pick = (idx: readonly number[]) => idx.map((i) => labelled[i]!);
-  const train = pick(split.train);
-  const valid = pick(split.valid);
-  const test = separateTest ? separateTest.filter((r) => r.label !== null && r.label !== undefined) : pick(split.test);
+  const { schema, labelled, split, train, valid, test } = await splitRunData(config, dataset, options.split);
   if (train.length === 0 || valid.length === 0) {
     throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', `the split left ${train.length} training and ${valid.length} validation records`, { field: 'split', value: labelled.length, expected: 'enough labelled records for train and valid' });
   }
@@ -154,7 +172,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   phase(resume ? `resuming after epoch ${resume.epoch}` : 'fitting preprocessing on the training split');
   const prep = resume
     ? FittedPreprocessing.fromJSON(resume.bundle.preprocessing as PreprocessingState)
-    : FittedPreprocessing.fit({ schema: all.schema, records: labelled }, split.train, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
+    : FittedPreprocessing.fit({ schema, records: labelled }, split.train, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
   const weightOf = classWeightsOf(config, prep, train);
 
   phase('building the model');
