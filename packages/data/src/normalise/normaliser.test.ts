@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { SeriesRecord } from '@metaseries/core';
 import { fitNormaliser, applyNormaliser } from './normaliser.js';
-import { asTrainIndices } from '../split/split-dataset.js';
+import { asTrainIndices, splitDataset } from '../split/split-dataset.js';
 
 const rec = (id: string, values: number[][], regime = 'a'): SeriesRecord => ({ id, values: values.map((v) => Float32Array.from(v)), metadata: { regime } });
 
@@ -51,6 +51,18 @@ describe('normalisers', () => {
     const rs = [{ ...rec('a', [[0, 2]]), group: 'u1' }, { ...rec('b', [[10, 30]]), group: 'u2' }];
     const s = fitNormaliser(rs, asTrainIndices([0, 1]), { scope: 'group', groupSource: 'record' });
     expect(applyNormaliser(s, rs).map((r) => Array.from(r.values[0]!))).toEqual([[-1, 1], [-1, 1]]);
+  });
+});
+
+describe('fitting on anything but the training split is a type error', () => {
+  it('accepts split.train, refuses split.valid / split.test / plain arrays at compile time', () => {
+    const records = Array.from({ length: 20 }, (_, i) => rec(`r${i}`, [[i, i + 1]], i % 2 ? 'a' : 'b'));
+    const split = splitDataset(records, { strategy: 'random', seed: 1 });
+    expect(fitNormaliser(records, split.train).format).toBe('metaseries.normaliser');
+    // @ts-expect-error validation indices are not TrainIndices
+    expect(() => fitNormaliser(records, split.valid)).not.toThrow();
+    // @ts-expect-error a plain number[] is not TrainIndices either
+    expect(() => fitNormaliser(records, [0, 1])).not.toThrow();
   });
 });
 
