@@ -13,9 +13,9 @@ import {
   type SeriesRecord,
   type Task,
 } from '@metaseries/core';
-import { readCsv, columnIndex, parseTime, parseNumber, parseDuration } from './read-csv.js';
+import { openCsv, columnIndex, parseTime, parseNumber, parseDuration } from './read-csv.js';
 import { readTsFile } from './read-ts-file.js';
-import { readLines, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
+import { readLineBatches, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 import { loadWide } from './load-wide.js';
 import { loadParquet } from './load-parquet.js';
 import { LongAccumulator, checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
@@ -147,19 +147,18 @@ export const defaultLoadOptions = { maxLineLength: DEFAULT_MAX_LINE_LENGTH } as 
 async function loadLong(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts> {
   const idCol = src.id ?? 'id';
   const timeCol = src.time ?? 'time';
-  const rows = readCsv(file, ',', maxLineLength);
-  const first = await rows.next();
-  if (first.done) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
-  const header = first.value.cells.map((c) => c.trim());
+  const { header: first, batches: rows } = await openCsv(file, ',', maxLineLength);
+    if (!first) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
+  const header = first.cells.map((c) => c.trim());
   const channels = src.channels ?? header.filter((h) => h !== idCol && h !== timeCol && h !== src.label);
-  const idx = columnIndex(header, [idCol, timeCol, ...channels, ...(src.label ? [src.label] : [])], file, first.value.line);
+  const idx = columnIndex(header, [idCol, timeCol, ...channels, ...(src.label ? [src.label] : [])], file, first.line);
   const iId = idx.get(idCol)!;
   const iTime = idx.get(timeCol)!;
   const iCh = channels.map((c) => idx.get(c)!);
   const iLabel = src.label ? idx.get(src.label)! : -1;
   const acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
   const values = new Array<number>(channels.length);
-  for await (const { cells, line } of rows) {
+  for await (const batch of rows) for (const { cells, line } of batch) {
     if (cells.length !== header.length) {
       throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
     }
@@ -180,7 +179,9 @@ async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number)
   const origins = new Map<string, RecordOrigin>();
   const metadataKeys = new Set<string>();
   let channels: string[] | undefined;
-  for await (const [text, line] of readLines(file, maxLineLength)) {
+  for await (const { lines: batch, first: firstLine } of readLineBatches(file, maxLineLength)) for (let bi = 0; bi < batch.length; bi++) {
+    const text = batch[bi]!;
+    const line = firstLine + bi;
     if (text.trim() === '') continue;
     let obj: unknown;
     try {
@@ -244,13 +245,12 @@ async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number)
 }
 
 async function loadTable(file: string, idCol: string, columns: string[], maxLineLength: number): Promise<Map<string, { cells: Record<string, string>; line: number }>> {
-  const rows = readCsv(file, ',', maxLineLength);
-  const first = await rows.next();
-  if (first.done) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the table is empty', { file });
-  const header = first.value.cells.map((c) => c.trim());
-  const idx = columnIndex(header, [idCol, ...columns], file, first.value.line);
+  const { header: first, batches: rows } = await openCsv(file, ',', maxLineLength);
+    if (!first) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the table is empty', { file });
+  const header = first.cells.map((c) => c.trim());
+  const idx = columnIndex(header, [idCol, ...columns], file, first.line);
   const out = new Map<string, { cells: Record<string, string>; line: number }>();
-  for await (const { cells, line } of rows) {
+  for await (const batch of rows) for (const { cells, line } of batch) {
     if (cells.length !== header.length) throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
     const id = cells[idx.get(idCol)!]!.trim();
     if (out.has(id)) throw new MetaseriesError('LOAD_DUPLICATE_ID', 'an id appears twice in a one-row-per-id table', { file, line, recordId: id, field: idCol, value: id, expected: `one row (first at line ${out.get(id)!.line})` });
@@ -391,14 +391,13 @@ async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options
       if (contextFields[f] || metadataFields[f]) throw new MetaseriesError('LOAD_BAD_OPTION', 'two tables declare the same field name; rename one', { file, field: f, value: f });
       contextFields[f] = { kind, align: src.align ?? 'asof', ...(tolerance !== undefined ? { tolerance } : {}) };
     }
-    const rows = readCsv(file, ',', maxLineLength);
-    const first = await rows.next();
-    if (first.done) continue;
-    const header = first.value.cells.map((c) => c.trim());
-    const idx = columnIndex(header, [idCol, timeCol, ...fields.map(([f]) => f)], file, first.value.line);
+    const { header: first, batches: rows } = await openCsv(file, ',', maxLineLength);
+        if (!first) continue;
+    const header = first.cells.map((c) => c.trim());
+    const idx = columnIndex(header, [idCol, timeCol, ...fields.map(([f]) => f)], file, first.line);
     const iId = idx.get(idCol)!;
     const iTime = idx.get(timeCol)!;
-    for await (const { cells, line } of rows) {
+    for await (const batch of rows) for (const { cells, line } of batch) {
       if (cells.length !== header.length) throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
       const id = cells[iId]!.trim();
       if (!parts.records.has(id)) {

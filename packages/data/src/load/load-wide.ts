@@ -1,5 +1,5 @@
 import { MetaseriesError, type SeriesRecord } from '@metaseries/core';
-import { readCsv, parseTime } from './read-csv.js';
+import { openCsv, parseTime } from './read-csv.js';
 import { checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
 
 /** Options of the wide CSV loader (from `data.series`). */
@@ -38,14 +38,13 @@ function columnTime(name: string, file: string): { value: number; isDate: boolea
  */
 export async function loadWide(file: string, options: WideCsvOptions = {}): Promise<SeriesParts> {
   const idCol = options.id ?? 'id';
-  const rows = readCsv(file, ',', options.maxLineLength);
-  const first = await rows.next();
-  if (first.done) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
-  const header = first.value.cells.map((c) => c.trim());
+  const { header: first, batches: rows } = await openCsv(file, ',', options.maxLineLength);
+    if (!first) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
+  const header = first.cells.map((c) => c.trim());
   const iId = header.indexOf(idCol);
-  if (iId < 0) throw new MetaseriesError('LOAD_MISSING_COLUMN', `the file has no column "${idCol}"`, { file, line: first.value.line, field: idCol, expected: `a column named ${idCol}` });
+  if (iId < 0) throw new MetaseriesError('LOAD_MISSING_COLUMN', `the file has no column "${idCol}"`, { file, line: first.line, field: idCol, expected: `a column named ${idCol}` });
   const iLabel = options.label ? header.indexOf(options.label) : -1;
-  if (options.label && iLabel < 0) throw new MetaseriesError('LOAD_MISSING_COLUMN', `the file has no column "${options.label}"`, { file, line: first.value.line, field: options.label, expected: `a column named ${options.label}` });
+  if (options.label && iLabel < 0) throw new MetaseriesError('LOAD_MISSING_COLUMN', `the file has no column "${options.label}"`, { file, line: first.line, field: options.label, expected: `a column named ${options.label}` });
   const multi = options.channels !== undefined || header.some((h, i) => i !== iId && i !== iLabel && h.includes('__'));
   const channels: string[] = options.channels ? [...options.channels] : multi ? [] : ['value'];
   const stepTimes: number[] = [];
@@ -97,7 +96,7 @@ export async function loadWide(file: string, options: WideCsvOptions = {}): Prom
   const T = stepTimes.length;
   const times = Float64Array.from(stepTimes);
   const plainSteps = !isDate && stepTimes.every((t, i) => t === i);
-  for await (const { cells, line } of rows) {
+  for await (const batch of rows) for (const { cells, line } of batch) {
     if (cells.length !== header.length) {
       throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
     }

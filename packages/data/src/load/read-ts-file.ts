@@ -1,5 +1,5 @@
 import { MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
-import { readLines, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
+import { readLineBatches, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 import { FLOAT32_MAX } from './series-parts.js';
 
 /** What the header of a `.ts` file declared. */
@@ -41,7 +41,9 @@ export async function readTsFile(file: string, options: ReadTsOptions = {}): Pro
   const lines: number[] = [];
   let inData = false;
   let dims = -1;
-  for await (const [raw, line] of readLines(file, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) {
+  for await (const { lines: batch, first: firstLine } of readLineBatches(file, options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH)) for (let bi = 0; bi < batch.length; bi++) {
+    const raw = batch[bi]!;
+    const line = firstLine + bi;
     const text = raw.trim();
     if (text === '' || text.startsWith('#')) continue;
     if (!inData) {

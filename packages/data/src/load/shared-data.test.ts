@@ -85,7 +85,7 @@ suite('azure_pdm: telemetry, machines, errors and maintenance joined per machine
     for (const r of dataset.records) {
       expect(r.values.map((v) => v.length)).toEqual([2160, 2160, 2160, 2160]);
       expect(r.times![1]! - r.times![0]!).toBe(3600000);
-      expect(r.times![0]).toBe(Date.parse('2015-01-01T06:00:00'));
+      expect(r.times![0]).toBe(Date.UTC(2015, 0, 1, 6));
       models[r.metadata.model as string] = (models[r.metadata.model as string] ?? 0) + 1;
       const tr = r.context!;
       for (let i = 1; i < tr.times.length; i++) expect(tr.times[i]).toBeGreaterThanOrEqual(tr.times[i - 1]!);
@@ -95,8 +95,8 @@ suite('azure_pdm: telemetry, machines, errors and maintenance joined per machine
     expect(m1.metadata).toEqual({ model: 'model3', age: 18 });
     // machine 1's first error (2015-01-03 07:00, error1) and first maintenance (2014-06-01, comp2) are on its track
     const iErr = m1.context!.values.errorID!.indexOf('error1');
-    expect(m1.context!.times[iErr]).toBe(Date.parse('2015-01-03T07:00:00'));
-    expect(m1.context!.times[0]).toBe(Date.parse('2014-06-01T06:00:00'));
+    expect(m1.context!.times[iErr]).toBe(Date.UTC(2015, 0, 3, 7));
+    expect(m1.context!.times[0]).toBe(Date.UTC(2014, 5, 1, 6));
     expect(m1.context!.values.comp![0]).toBe('comp2');
     expect(counts.ignoredContextRows).toBeGreaterThan(0);
   });
