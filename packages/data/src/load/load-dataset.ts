@@ -294,7 +294,7 @@ async function loadSeries(src: SeriesSource, file: string, maxLineLength: number
       return {
         records: new Map(ts.records.map((r) => [r.id, r])),
         channels: ts.schema.channels,
-        timeUnit: 'step',
+        timeUnit: ts.schema.timeUnit ?? 'step',
         origins,
         labels: true,
         ...(ts.schema.label.classes ? { classes: ts.schema.label.classes } : {}),

@@ -60,3 +60,30 @@ describe('readTsFile errors', () => {
     expect(isMetaseriesError(await readTsFile(path.join(dir, 'nope.ts')).catch((e: unknown) => e), 'LOAD_FILE_NOT_FOUND')).toBe(true);
   });
 });
+
+describe('readTsFile with @timeStamps true', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'ts-stamped-'));
+
+  it('reads (time,value) pairs of every dimension as record times, date-times as epoch ms', async () => {
+    const f = path.join(dir, 'stamped.ts');
+    writeFileSync(
+      f,
+      '@problemName s\n@timeStamps true\n@univariate false\n@dimensions 2\n@classLabel true a b\n@data\n(2007-01-01 00:00:00,1.5),(2007-01-01 00:00:10,?):(2007-01-01 00:00:00,3),(2007-01-01 00:00:10,4):a\n(2007-01-02 00:00:00,5):(2007-01-02 00:00:00,6):b\n',
+    );
+    const ds = await readTsFile(f);
+    expect(ds.schema.timeUnit).toBe('ms');
+    expect(Array.from(ds.records[0]!.times!)).toEqual([Date.UTC(2007, 0, 1), Date.UTC(2007, 0, 1, 0, 0, 10)]);
+    expect(Array.from(ds.records[0]!.values[1]!)).toEqual([3, 4]);
+    expect(Number.isNaN(ds.records[0]!.values[0]![1]!)).toBe(true);
+    expect(ds.records[1]!.label).toBe('b');
+  });
+
+  it('refuses dimensions with different stamps and decreasing stamps', async () => {
+    const f1 = path.join(dir, 'differ.ts');
+    writeFileSync(f1, '@timeStamps true\n@classLabel true a\n@data\n(0,1),(1,2):(0,1),(2,2):a\n');
+    expect(isMetaseriesError(await readTsFile(f1).catch((e: unknown) => e), 'LOAD_BAD_LINE')).toBe(true);
+    const f2 = path.join(dir, 'back.ts');
+    writeFileSync(f2, '@timeStamps true\n@classLabel true a\n@data\n(5,1),(1,2):a\n');
+    expect(isMetaseriesError(await readTsFile(f2).catch((e: unknown) => e), 'LOAD_UNORDERED_TIMES')).toBe(true);
+  });
+});
