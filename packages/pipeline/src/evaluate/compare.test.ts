@@ -14,7 +14,7 @@ describe('compare', () => {
   it('compare trains each strategy on the same split, and the ablation shows what each field is worth', async () => {
     const cfg = config('machine-type', { epochs: 8 });
     const events: string[] = [];
-    const result = await compare(cfg, { dataset: machineDataset(160, 3), fusions: ['none', 'early'], ablate: true, resamples: 200, onProgress: (e) => e.type === 'done' && events.push(e.message) });
+    const result = await compare(cfg, { dataset: machineDataset(120, 3), fusions: ['none', 'early'], ablate: true, resamples: 200, onProgress: (e) => e.type === 'done' && events.push(e.message) });
     expect(result.rows.map((r) => r.model)).toEqual(['none', 'early']);
     const [none, early] = result.rows;
     // The machine decides what the trend means: without it a model cannot beat chance by much.
