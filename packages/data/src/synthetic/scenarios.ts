@@ -55,7 +55,7 @@ export const SCENARIOS: Record<ScenarioName, ScenarioInfo> = {
   },
   'operating-mode': {
     name: 'operating-mode',
-    description: 'An operating mode logged every 10 steps, changing during the series, changes what a sensor level means.',
+    description: 'An operating mode logged every 10 steps and at each switch says whether a jump in the sensor level is a mode change (normal) or a fault.',
     bayesAccuracyWithoutMetadata: 0.75,
     bayesAccuracyWithMetadata: 1.0,
     informativeFields: ['mode'],
@@ -113,35 +113,44 @@ function ageThreshold(o: Required<ScenarioOptions>, rng: Rng): SeriesRecord[] {
 }
 
 function operatingMode(o: Required<ScenarioOptions>, rng: Rng): SeriesRecord[] {
-  // The mode switches once at a random step in the first half; it is logged every 10 steps
-  // (context at its own, coarser rate). Expected level: idle 0, load 2. Abnormal adds +2 in the
-  // second half. Levels seen there: idle-normal 0, idle-abnormal 2, load-normal 2, load-abnormal 4.
-  // Level 2 is ambiguous without the mode (half of all records, 50/50): Bayes 0.75; with the
-  // aligned mode every level is unambiguous: ≈ 1.0.
+  // Every machine starts idle (sensor level 0); the mode is logged every 10 steps and at each
+  // switch (context at its own, coarser rate). Four equally likely cases, each event at a random
+  // step τ in [T/4, 3T/4):
+  //   A normal:   the mode switches to load at τ (expected level 2)        → series 0 → 2
+  //   B abnormal: the mode stays idle, a fault lifts the level by 2 at τ    → series 0 → 2
+  //   C normal:   nothing happens                                           → series 0
+  //   D abnormal: load from τ, and a fault lifts the level by 2 at τ' > τ    → series 0 → 2 → 4
+  // A and B draw the same series: only the aligned mode tells them apart. Bayes without the
+  // context: C and D are certain, A/B a coin flip → 0.75; with it: ≈ 1.0. (An earlier version
+  // let the end mode show in the series before the fault window, so a series-only model could
+  // beat 0.75.)
   const T = o.length;
   return Array.from({ length: o.n }, (_, i) => {
-    const startMode = rng.next() < 0.5 ? 'idle' : 'load';
-    const endMode = rng.next() < 0.5 ? 'idle' : 'load';
-    const switchAt = 1 + rng.int(Math.floor(T / 2) - 1);
-    const abnormal = rng.next() < 0.5;
+    const kind = rng.int(4); // 0 A, 1 B, 2 C, 3 D
+    const tau = Math.floor(T / 4) + rng.int(Math.max(1, Math.floor(T / 2)));
+    // the second event leaves at least 5 steps of the final level, so the noise cannot hide it
+    const tau2 = Math.min(T - 5, tau + 1 + rng.int(Math.max(1, T - 5 - tau)));
+    const switchAt = kind === 0 || kind === 3 ? tau : -1;
+    const faultAt = kind === 1 ? tau : kind === 3 ? tau2 : -1;
     const values = new Float32Array(T);
     for (let t = 0; t < T; t++) {
-      const mode = t < switchAt ? startMode : endMode;
-      const expected = mode === 'load' ? 2 : 0;
-      values[t] = expected + (abnormal && t >= T / 2 ? 2 : 0) + o.noise * rng.normal();
+      const load = switchAt >= 0 && t >= switchAt;
+      const fault = faultAt >= 0 && t >= faultAt;
+      values[t] = (load ? 2 : 0) + (fault ? 2 : 0) + o.noise * rng.normal();
     }
     const logTimes: number[] = [];
     const logModes: string[] = [];
     for (let t = 0; t < T; t += 10) {
+      if (switchAt >= 0 && switchAt < t && !logTimes.includes(switchAt)) {
+        logTimes.push(switchAt);
+        logModes.push('load');
+      }
       logTimes.push(t);
-      logModes.push(t < switchAt ? startMode : endMode);
+      logModes.push(switchAt >= 0 && t >= switchAt ? 'load' : 'idle');
     }
-    // the switch itself is logged when it happens
-    const k = logTimes.findIndex((t) => t > switchAt);
-    if (startMode !== endMode) {
-      const at = k < 0 ? logTimes.length : k;
-      logTimes.splice(at, 0, switchAt);
-      logModes.splice(at, 0, endMode);
+    if (switchAt >= 0 && !logTimes.includes(switchAt)) {
+      logTimes.push(switchAt);
+      logModes.push('load');
     }
     return {
       id: `o${String(i).padStart(4, '0')}`,
@@ -149,7 +158,7 @@ function operatingMode(o: Required<ScenarioOptions>, rng: Rng): SeriesRecord[] {
       times: Float64Array.from({ length: T }, (_, t) => t),
       metadata: {},
       context: { times: Float64Array.from(logTimes), values: { mode: logModes } },
-      label: abnormal ? 'abnormal' : 'normal',
+      label: kind === 1 || kind === 3 ? 'abnormal' : 'normal',
       group: `unit${rng.int(o.groups)}`,
     };
   });
