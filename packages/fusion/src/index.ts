@@ -29,3 +29,5 @@ export { Film } from './layers/film.js';
 export type { FilmArgs } from './layers/film.js';
 export { MetadataGate } from './layers/metadata-gate.js';
 export type { MetadataGateArgs } from './layers/metadata-gate.js';
+export { FusedLstm, orthogonalRows } from './layers/fused-lstm.js';
+export type { FusedLstmArgs } from './layers/fused-lstm.js';
