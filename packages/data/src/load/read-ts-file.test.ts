@@ -87,3 +87,13 @@ describe('readTsFile with @timeStamps true', () => {
     expect(isMetaseriesError(await readTsFile(f2).catch((e: unknown) => e), 'LOAD_UNORDERED_TIMES')).toBe(true);
   });
 });
+
+describe('readTsFile values', () => {
+  it('refuses a blank value instead of reading it as 0', async () => {
+    const f = path.join(mkdtempSync(path.join(tmpdir(), 'ts-blank-')), 'blank.ts');
+    writeFileSync(f, '@classLabel true a\n@data\n1, ,3:a\n');
+    const err = await readTsFile(f).catch((e: unknown) => e);
+    expect(isMetaseriesError(err, 'LOAD_BAD_VALUE')).toBe(true);
+    expect((err as { details: { line: number } }).details.line).toBe(3);
+  });
+});

@@ -150,7 +150,13 @@ export async function readTsFile(file: string, options: ReadTsOptions = {}): Pro
       const cells = d.split(',');
       const out = new Float32Array(cells.length);
       for (let i = 0; i < cells.length; i++) {
-        const c = cells[i]!.trim();
+        const raw = cells[i]!;
+        const fast = raw === '' ? NaN : Number(raw); // Number() trims; '' would read as 0
+        if (Number.isFinite(fast) && Math.abs(fast) <= FLOAT32_MAX && (fast !== 0 || raw.trim() !== '')) {
+          out[i] = fast;
+          continue;
+        }
+        const c = raw.trim();
         if (c === '?' || c.toLowerCase() === 'nan') out[i] = NaN;
         else {
           const n = Number(c);
