@@ -204,6 +204,11 @@ export interface TrainConfig {
   classWeights: 'none' | 'balanced' | Record<string, number>;
   /** Largest global gradient norm; `null` for no clipping. Default: `null`. */
   clipNorm: number | null;
+  /**
+   * Fit a softmax/sigmoid temperature on the validation split after training (Guo et al. 2017)
+   * and store it in the bundle; binary and multiclass tasks only. Default: `true`.
+   */
+  calibrate: boolean;
   /** Write a checkpoint every N epochs; `0` for never. Default: `0`. */
   checkpointEvery: number;
   /** Folder for checkpoints (relative to the config file). Default: `null` (the `fit` option `checkpointDir`). */

@@ -6,6 +6,8 @@ import type { DataSourcesConfig, RunConfig } from '../config/run-config.js';
 import type { ModelBundle } from '../bundle/bundle.js';
 import { FittedPreprocessing, type PreprocessingState } from '../preprocess/fitted-preprocessing.js';
 import { metricValues, scoreModel } from '../evaluate/evaluate.js';
+import { modelOutputs } from '../predict/model-outputs.js';
+import { fitTemperature, logitsFromProbabilities } from '@metaseries/eval';
 import type { ProgressEvent, ProgressListener } from './progress-event.js';
 import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch, type TrainingHistory } from './training-loop.js';
 
@@ -202,6 +204,18 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     ...(checkpointDir && config.train.checkpointEvery > 0 && { checkpoint: { dir: checkpointDir, every: config.train.checkpointEvery, preprocessing: prep.toJSON() } }),
     ...(resume && { resume }),
   });
+  const task = prep.state.encoded.task;
+  if (config.train.calibrate && valid.length > 0 && (task === 'binary' || task === 'multiclass')) {
+    phase('calibrating');
+    prep.state.temperature = 1;
+    const out = modelOutputs(model, prep, valid, predictBatch);
+    const K = out.width;
+    const rows = Array.from({ length: valid.length }, (_, i) => Array.from(out.predictions.subarray(i * K, (i + 1) * K)));
+    const yTrue = valid.map((r) => prep.label.classIndex(r.label ?? null, r.id));
+    const fitted = fitTemperature(logitsFromProbabilities(rows), yTrue);
+    // keep T = 1 unless it lowers the validation NLL (it always should; guards degenerate splits)
+    if (Number.isFinite(fitted.temperature) && fitted.nllAfter < fitted.nllBefore) prep.state.temperature = fitted.temperature;
+  }
   phase('scoring');
   const metrics: FitMetrics = {
     valid: scoreRecords(model, prep, valid, predictBatch),
