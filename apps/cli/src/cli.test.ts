@@ -130,11 +130,20 @@ describe('metaseries', () => {
   it('runs the demo: a table of every strategy and an HTML report', () => {
     const r = cli('demo', '--scenarios', 'machine-type', '--n', '60', '--epochs', '1', '--out', 'demo');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/dataset\s+bayes series-only\s+bayes with metadata\s+none\s+early\s+attention\s+late\s+film\s+gated/);
-    expect(r.stdout).toMatch(/machine-type\s+0\.50\s+1\.00(\s+\d\.\d{3}){6}/);
-    expect(r.stdout).toMatch(/ItalyPowerDemand \(real, no metadata\)\s+-\s+-\s+\d\.\d{3}(\s+n\/a){5}/);
+    expect(r.stdout).toMatch(/dataset\s+bayes series-only\s+bayes with metadata\s+none\s+early\s+attention\s+late\s+film\s+gated\s+context/);
+    expect(r.stdout).toMatch(/machine-type\s+0\.50\s+1\.00(\s+\d\.\d{3}){6}\s+n\/a/);
+    expect(r.stdout).toMatch(/ItalyPowerDemand \(real, no metadata\)\s+-\s+-\s+\d\.\d{3}(\s+n\/a){6}/);
     expect(r.stdout).toContain(`report: ${path.join(dir, 'demo', 'report.html')}`);
     expect(readFileSync(path.join(dir, 'demo', 'report.html'), 'utf8')).toContain('ItalyPowerDemand');
+  });
+
+  it('ships example configs that parse (paths, keys, values)', async () => {
+    const { loadRunConfig } = await import('@metaseries/pipeline');
+    const examples = path.resolve(path.dirname(main), '../../../examples');
+    for (const name of ['machine-type', 'age-threshold', 'operating-mode', 'basicmotions', 'azure-pdm']) {
+      const config = await loadRunConfig(path.join(examples, name, 'config.yaml'));
+      expect(config.data.scenario ?? config.data.series).toBeDefined();
+    }
   });
 
   describe('bad input: code, message and location, exit 2, no stack trace', () => {

@@ -25,6 +25,12 @@ export interface DemoDataset {
   bayes?: { seriesOnly: number; withMetadata: number };
   /** True when the dataset has no metadata, so every fusion strategy sees the series alone. */
   noMetadata?: boolean;
+  /**
+   * True when its only side information is time-varying context, which fusion joins to the
+   * series at every step whatever the strategy: the demo then compares series only with series
+   * + context (the metadata ablation) instead of the strategies.
+   */
+  contextOnly?: boolean;
 }
 
 /** Options of {@link demoDatasets}. */
@@ -61,7 +67,10 @@ export const demoDataDir = fileURLToPath(new URL('../../demo-data/ItalyPowerDema
  * the accuracy a model with metadata reaches) and one small real UCR dataset, all with one
  * small, fast model so every strategy trains in seconds.
  */
-export function demoDatasets(scenarios: ReadonlyArray<{ name: string; description: string; bayesAccuracyWithoutMetadata: number; bayesAccuracyWithMetadata: number }>, options: DemoPlanOptions = {}): DemoDataset[] {
+export function demoDatasets(
+  scenarios: ReadonlyArray<{ name: string; description: string; bayesAccuracyWithoutMetadata: number; bayesAccuracyWithMetadata: number; contextOnly?: boolean }>,
+  options: DemoPlanOptions = {},
+): DemoDataset[] {
   const o = { ...defaultDemoPlanOptions, ...options };
   const common = {
     model: { encoder: o.encoder, units: 16, headUnits: 16, heads: 2, dropout: 0 },
@@ -81,6 +90,7 @@ export function demoDatasets(scenarios: ReadonlyArray<{ name: string; descriptio
     description: s.description,
     config: { ...common, data: { scenario: { name: s.name as 'machine-type', n: o.n, seed: o.seed, length: 30 } } },
     bayes: { seriesOnly: s.bayesAccuracyWithoutMetadata, withMetadata: s.bayesAccuracyWithMetadata },
+    ...(s.contextOnly && { contextOnly: true }),
   }));
   if (o.real) {
     out.push({

@@ -1,3 +1,4 @@
+import { createReadStream } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -35,15 +36,19 @@ export function registerPredict(program: Command, run: RunAction): void {
           io.log(`${result.records} predictions written to ${path.resolve(result.output)} (${result.format})`);
           return;
         }
-        if (!io.json) {
-          await predictFile(bundle, opts.input, { output: '/dev/stdout', format: 'jsonl' });
-          return;
-        }
-        // --json without --output: one document holding every prediction
+        // without --output: predict into a temporary file, then stream it to stdout (stdout may
+        // be a socket, which cannot be opened by path)
         const dir = await mkdtemp(path.join(tmpdir(), 'metaseries-predict-'));
         try {
           const file = path.join(dir, 'predictions.jsonl');
           const result = await predictFile(bundle, opts.input, { output: file, format: 'jsonl' });
+          if (!io.json) {
+            for await (const chunk of createReadStream(file)) {
+              if (!io.outStream.write(chunk as Buffer)) await new Promise<void>((resolve) => io.outStream.once('drain', () => resolve()));
+            }
+            return;
+          }
+          // --json: one document holding every prediction
           const lines = (await readFile(file, 'utf8')).split('\n').filter(Boolean);
           printJson(io, { records: result.records, predictions: lines.map((l) => JSON.parse(l) as unknown) });
         } finally {

@@ -4,6 +4,8 @@ export interface CliIo {
   out(text: string): void;
   /** Writes a log line to stderr. Suppressed by nothing: progress and logs always go here. */
   log(text: string): void;
+  /** The result stream itself, for output streamed in chunks (predictions). */
+  outStream: NodeJS.WritableStream;
   /** The stream progress bars draw on. */
   progressStream: NodeJS.WritableStream & { isTTY?: boolean };
   /** True when `--json` was given: the command prints one JSON document and no table. */
@@ -31,6 +33,7 @@ export function createCliIo(options: CliIoOptions = {}): CliIo {
   return {
     out: (text) => void stdout.write(`${text}\n`),
     log: (text) => void stderr.write(`${text}\n`),
+    outStream: stdout,
     progressStream: stderr,
     json: options.json ?? false,
     verbose: options.verbose ?? false,
