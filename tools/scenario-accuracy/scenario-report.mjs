@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 // Accuracy of every fusion strategy on each of data's synthetic scenarios, mean ± sd over seeds,
 // as a Markdown table (the figures of the fusion README). Same models and sizes as the
-// `*.slow.test.ts` files. Run after `npx tsc -b tsconfig.json` (builds data and encoders too):
-//   node scripts/scenario-report.mjs [seeds=3] [scenario]
+// `*.slow.test.ts` files. Run after `npm run build`:
+//   node tools/scenario-accuracy/scenario-report.mjs [seeds=3] [scenario]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- a measuring script, not package code: the scenarios live in data
 import { alignDatasetContext, batchSeries, generateScenario, SCENARIOS } from '@metaseries/data';
 import { LabelEncoder, MetadataEncoder } from '@metaseries/encoders';
-import { buildModel, FUSIONS, trainingTargets } from '../dist/index.js';
+import { buildModel, FUSIONS, trainingTargets } from '@metaseries/fusion';
 
 const seeds = Number(process.argv[2] ?? 3);
 const only = process.argv[3]; // optional: one scenario name

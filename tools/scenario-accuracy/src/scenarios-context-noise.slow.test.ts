@@ -1,8 +1,7 @@
 import { initBackend } from '@metaseries/core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test only: the scenarios and their documented Bayes accuracies live in data
 import { SCENARIOS } from '@metaseries/data';
-import type { ModelConfigInput } from './model-config.js';
-import { scenarioAccuracy } from './testing/scenario-accuracy.js';
+import type { ModelConfigInput } from '@metaseries/fusion';
+import { scenarioAccuracy } from './scenario-accuracy.js';
 
 /**
  * Time-varying context reaches every strategy (concatenated per step), so on `operating-mode`

@@ -1,8 +1,7 @@
 import { initBackend } from '@metaseries/core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test only: the scenarios and their documented Bayes accuracies live in data
 import { SCENARIOS } from '@metaseries/data';
-import type { FusionName } from './model-config.js';
-import { scenarioAccuracy } from './testing/scenario-accuracy.js';
+import type { FusionName } from '@metaseries/fusion';
+import { scenarioAccuracy } from './scenario-accuracy.js';
 
 /**
  * On the scenarios where a static field changes what the series means, every metadata-aware

@@ -1,11 +1,9 @@
 // Test support: train a model on one of data's synthetic scenarios and score it on a fresh draw.
 import * as tf from '@tensorflow/tfjs-core';
-// eslint-disable-next-line @nx/enforce-module-boundaries -- test support only: the scenarios the strategies are measured on live in data; the package itself never imports data
 import { alignDatasetContext, batchSeries, generateScenario, type ScenarioName } from '@metaseries/data';
 import { LabelEncoder, MetadataEncoder } from '@metaseries/encoders';
 import type { SeriesRecord } from '@metaseries/core';
-import { buildModel, trainingTargets } from '../build-model.js';
-import type { ModelConfigInput } from '../model-config.js';
+import { buildModel, trainingTargets, type ModelConfigInput } from '@metaseries/fusion';
 
 /** Sizes of a scenario run: records, steps, epochs. */
 export interface ScenarioRun {
