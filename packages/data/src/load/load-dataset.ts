@@ -18,7 +18,8 @@ import { readTsFile } from './read-ts-file.js';
 import { readLineBatches, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 import { loadWide } from './load-wide.js';
 import { loadParquet } from './load-parquet.js';
-import { LongAccumulator, checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
+import { loadLongCsv } from './load-long.js';
+import { checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
 import { inferKind } from '../schema/infer-schema.js';
 import { validateDataset } from '../schema/validate-dataset.js';
 
@@ -143,36 +144,6 @@ export interface LoadOptions {
 
 /** Defaults of {@link LoadOptions}. */
 export const defaultLoadOptions = { maxLineLength: DEFAULT_MAX_LINE_LENGTH } as const;
-
-async function loadLong(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts> {
-  const idCol = src.id ?? 'id';
-  const timeCol = src.time ?? 'time';
-  const { header: first, batches: rows } = await openCsv(file, ',', maxLineLength);
-    if (!first) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the series file is empty', { file });
-  const header = first.cells.map((c) => c.trim());
-  const channels = src.channels ?? header.filter((h) => h !== idCol && h !== timeCol && h !== src.label);
-  const idx = columnIndex(header, [idCol, timeCol, ...channels, ...(src.label ? [src.label] : [])], file, first.line);
-  const iId = idx.get(idCol)!;
-  const iTime = idx.get(timeCol)!;
-  const iCh = channels.map((c) => idx.get(c)!);
-  const iLabel = src.label ? idx.get(src.label)! : -1;
-  const acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
-  const values = new Array<number>(channels.length);
-  for await (const batch of rows) for (const { cells, line } of batch) {
-    if (cells.length !== header.length) {
-      throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
-    }
-    const id = cells[iId]!.trim();
-    for (let k = 0; k < iCh.length; k++) values[k] = seriesNumber(cells[iCh[k]!], { file, line, field: channels[k]!, recordId: id });
-    let label: string | undefined;
-    if (iLabel >= 0) {
-      label = cells[iLabel]!.trim();
-      if (label !== '') checkLabel(label, { file, line, recordId: id, field: src.label! });
-    }
-    acc.add(id, cells[iTime]!, values, label, line);
-  }
-  return acc.parts();
-}
 
 async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts & { metadataKeys: Set<string> }> {
   const records = new Map<string, SeriesRecord>();
@@ -302,7 +273,7 @@ async function loadSeries(src: SeriesSource, file: string, maxLineLength: number
       };
     }
     case 'long':
-      return { ...(await loadLong(src, file, maxLineLength)), labels: src.label !== undefined };
+      return { ...(await loadLongCsv(file, { ...src, maxLineLength })), labels: src.label !== undefined };
     case 'wide':
       return { ...(await loadWide(file, { ...src, maxLineLength })), labels: src.label !== undefined };
     case 'parquet':

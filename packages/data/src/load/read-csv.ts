@@ -18,26 +18,32 @@ export async function* readCsv(file: string, delimiter = ',', maxLineLength = DE
   for await (const batch of readCsvBatches(file, delimiter, maxLineLength)) yield* batch;
 }
 
+/**
+ * Splits one line of a CSV: `undefined` for a blank line, a fast split for a plain line, papaparse
+ * for a line holding a quote (a quoted field spanning lines is `LOAD_BAD_LINE`).
+ */
+export function splitCsvLine(text: string, delimiter: string, file: string, line: number): string[] | undefined {
+  if (text.length === 0 || text.trim() === '') return undefined;
+  if (text.includes('"')) {
+    const parsed = Papa.parse<string[]>(text, { delimiter, header: false });
+    if (parsed.errors.length) {
+      throw new MetaseriesError('LOAD_BAD_LINE', `malformed CSV line: ${parsed.errors[0]!.message}`, { file, line, value: text.slice(0, 60) });
+    }
+    if (parsed.data.length > 1) {
+      throw new MetaseriesError('LOAD_BAD_LINE', 'a quoted field spans lines (not supported): close every quote on its line', { file, line, value: text.slice(0, 60) });
+    }
+    return parsed.data[0] ?? [];
+  }
+  return text.split(delimiter);
+}
+
 /** {@link readCsv} one batch of rows per chunk read: the loaders' fast path. */
 export async function* readCsvBatches(file: string, delimiter = ',', maxLineLength = DEFAULT_MAX_LINE_LENGTH): AsyncGenerator<CsvRow[]> {
   for await (const { lines, first } of readLineBatches(file, maxLineLength)) {
     const rows: CsvRow[] = [];
     for (let i = 0; i < lines.length; i++) {
-      const text = lines[i]!;
-      const line = first + i;
-      if (text.length === 0 || text.trim() === '') continue;
-      if (text.includes('"')) {
-        const parsed = Papa.parse<string[]>(text, { delimiter, header: false });
-        if (parsed.errors.length) {
-          throw new MetaseriesError('LOAD_BAD_LINE', `malformed CSV line: ${parsed.errors[0]!.message}`, { file, line, value: text.slice(0, 60) });
-        }
-        if (parsed.data.length > 1) {
-          throw new MetaseriesError('LOAD_BAD_LINE', 'a quoted field spans lines (not supported): close every quote on its line', { file, line, value: text.slice(0, 60) });
-        }
-        rows.push({ cells: parsed.data[0] ?? [], line });
-      } else {
-        rows.push({ cells: text.split(delimiter), line });
-      }
+      const cells = splitCsvLine(lines[i]!, delimiter, file, first + i);
+      if (cells) rows.push({ cells, line: first + i });
     }
     if (rows.length) yield rows;
   }

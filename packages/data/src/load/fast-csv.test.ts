@@ -1,0 +1,104 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import fc from 'fast-check';
+import { isMetaseriesError } from '@metaseries/core';
+import { parseDecimal } from './fast-csv.js';
+import { loadDataset } from './load-dataset.js';
+
+const bytes = (s: string) => Buffer.from(s, 'latin1');
+
+describe('parseDecimal (the fast path number parser)', () => {
+  it('gives exactly Number() or NaN (= ask the general parser) for any text', () => {
+    const numberText = fc.oneof(
+      fc.double({ noNaN: true }).map((x) => String(x)),
+      fc.double({ noNaN: true, min: -1e6, max: 1e6 }).chain((x) => fc.integer({ min: 0, max: 17 }).map((d) => x.toFixed(d))),
+      fc.double({ noNaN: true }).chain((x) => fc.integer({ min: 0, max: 20 }).map((d) => x.toExponential(d))),
+      fc.integer({ min: -1e15, max: 1e15 }).map(String),
+      fc.stringMatching(/^[+-]?[0-9]{0,20}(\.[0-9]{0,20})?([eE][+-]?[0-9]{0,6})?$/),
+      fc.string({ maxLength: 8 }),
+    );
+    fc.assert(
+      fc.property(numberText, (s) => {
+        const v = parseDecimal(bytes(s), 0, s.length);
+        if (Number.isNaN(v)) return true;
+        return Object.is(v, Number(s)) && s.trim() === s && s !== '';
+      }),
+      { numRuns: 5000, seed: 11 },
+    );
+  });
+
+  it('takes the common forms itself', () => {
+    for (const s of ['0', '-0', '12', '-3.25', '+.5', '5.', '1e5', '2.5E-3', '1700000000', '0.000001', '123456789012345']) {
+      expect(Object.is(parseDecimal(bytes(s), 0, s.length), Number(s))).toBe(true);
+    }
+    for (const s of ['', ' 1', '1 ', 'NA', '?', '0x10', '1e', '.', '-', '1.2.3', '1234567890123456', 'Infinity', '1e999']) {
+      expect(parseDecimal(bytes(s), 0, s.length)).toBeNaN();
+    }
+  });
+});
+
+/** Loads `text` as a long CSV: the records' contents, or the error's code and details. */
+async function outcome(text: string): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fast-csv-'));
+  writeFileSync(path.join(dir, 's.csv'), text);
+  try {
+    const { dataset } = await loadDataset({ series: { path: 's.csv', format: 'long', label: 'y' } }, { baseDir: dir });
+    return {
+      unit: dataset.schema.timeUnit,
+      records: dataset.records.map((r) => ({ id: r.id, label: r.label, times: [...r.times!], values: r.values.map((v) => [...v]) })),
+    };
+  } catch (e) {
+    if (!isMetaseriesError(e)) throw e;
+    const { file: _file, ...details } = e.details as Record<string, unknown>;
+    return { code: e.code, details };
+  }
+}
+
+/** Every cell quoted: the line goes through papaparse (the general path), the cells stay the same. */
+const quoted = (rows: string[][]) => rows.map((r) => r.map((c) => `"${c}"`).join(',')).join('\n') + '\n';
+const plain = (rows: string[][]) => rows.map((r) => r.join(',')).join('\n') + '\n';
+
+describe('long CSV fast path', () => {
+  const cell = fc.oneof(
+    { weight: 6, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((x) => x.toFixed(3)) },
+    { weight: 1, arbitrary: fc.constantFrom('', 'NA', ' 2.5', '?', '1e39', '0x1F', '12345678901234567', 'abc', '-0', '.5', '1e-7', 'nan') },
+  );
+  const time = fc.oneof(
+    { weight: 4, arbitrary: fc.integer({ min: 0, max: 30 }).map(String) },
+    { weight: 1, arbitrary: fc.constantFrom('2024-01-01 00:00:00', '2024-01-01T01:00:00Z', '2024-02-30', 'soon', '', ' 7', '1.5') },
+  );
+  const row = fc.tuple(fc.constantFrom('p1', 'p2', 'p3', '', ' p1'), time, cell, cell, fc.constantFrom('', 'a', 'b', 'NaN'));
+
+  it('loads every file exactly as the general parser does: same records, same error and location', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 12 }), async (rows) => {
+        const table = [['id', 'time', 'hr', 'temp', 'y'], ...rows.map((r) => [...r])];
+        expect(await outcome(plain(table))).toEqual(await outcome(quoted(table)));
+      }),
+      { numRuns: 300, seed: 5 },
+    );
+  });
+
+  it('keeps file order and sorts well-formed files through the fast path', async () => {
+    const rows = [['id', 'time', 'hr', 'temp', 'y']];
+    for (let i = 0; i < 2000; i++) rows.push([`m${Math.floor(i / 100)}`, String(10 * (i % 100)), (i / 7).toFixed(4), i % 13 === 0 ? '' : String(-i), i % 100 === 0 ? 'ok' : '']);
+    const fast = await outcome(plain(rows));
+    expect(fast).toEqual(await outcome(quoted(rows)));
+    expect((fast as { records: unknown[] }).records).toHaveLength(20);
+  });
+
+  it('reports a wrong column count, an unordered time and invalid UTF-8 with their lines', async () => {
+    expect(await outcome('id,time,hr,temp,y\np1,0,1,2,a\np1,1,1,2\n')).toMatchObject({ code: 'LOAD_BAD_LINE', details: { line: 3 } });
+    expect(await outcome('id,time,hr,temp,y\np1,5,1,2,a\np1,5,1,2,a\n')).toMatchObject({ code: 'LOAD_DUPLICATE_TIME', details: { line: 3, value: '5', expected: '> 5' } });
+    const bad = Buffer.concat([Buffer.from('id,time,hr,temp,y\np1,0,1,2,a\np1,1,'), Buffer.from([0xff, 0xfe]), Buffer.from(',2,a\n')]);
+    const dir = mkdtempSync(path.join(tmpdir(), 'fast-csv-'));
+    writeFileSync(path.join(dir, 's.csv'), bad);
+    await expect(loadDataset({ series: { path: 's.csv', format: 'long', label: 'y' } }, { baseDir: dir })).rejects.toMatchObject({ code: 'LOAD_BAD_ENCODING', details: { line: 3 } });
+  });
+
+  it('reads a byte-order mark, CRLF line ends and a last line without newline', async () => {
+    const text = '\ufeffid,time,hr,temp,y\r\np1,0,1.5,2,a\r\np1,1,2.5,,a';
+    expect(await outcome(text)).toEqual({ unit: 'step', records: [{ id: 'p1', label: 'a', times: [0, 1], values: [[1.5, 2.5], [2, NaN]] }] });
+  });
+});
