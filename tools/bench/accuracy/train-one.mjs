@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// node tools/bench/accuracy/train-one.mjs --config C --seed S [--epochs N] [--set key=value ...] [--hide-test] [--verbose]
+// Trains ONE run config through @metaseries/pipeline's fit (one process per run, so memory and
+// the backend start clean) and prints one JSON line on stdout: validation and test metrics, the
+// epochs run, the best epoch and the train wall time. The config's own seeds are replaced by S
+// (train.seed and split.seed), so seed S draws its own validation split from TRAIN and its own
+// initial weights; the test set is the config's data.test (the official TEST file).
+import { loadRunConfig, fit } from '@metaseries/pipeline';
+
+const argv = process.argv.slice(2);
+const opt = (name, def) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
+};
+const sets = argv.flatMap((a, i) => (a === '--set' ? [argv[i + 1]] : []));
+const configPath = opt('config');
+if (!configPath) {
+  process.stderr.write('train-one: --config is required\n');
+  process.exit(2);
+}
+const seed = Number(opt('seed', '1'));
+const config = await loadRunConfig(configPath);
+config.train.seed = seed;
+config.split.seed = seed;
+const epochs = opt('epochs');
+if (epochs) config.train.epochs = Number(epochs);
+// --set model.encoder=resnet: a dotted key of the parsed config and a JSON (or plain string) value
+for (const s of sets) {
+  const eq = s.indexOf('=');
+  const keys = s.slice(0, eq).split('.');
+  let value;
+  try {
+    value = JSON.parse(s.slice(eq + 1));
+  } catch {
+    value = s.slice(eq + 1);
+  }
+  let node = config;
+  for (const k of keys.slice(0, -1)) node = node[k];
+  node[keys.at(-1)] = value;
+}
+if (!config.data.test) {
+  process.stderr.write(`train-one: ${configPath} has no data.test (the official test file)\n`);
+  process.exit(2);
+}
+
+const started = performance.now();
+const verbose = argv.includes('--verbose');
+const { metrics, history } = await fit(config, undefined, {
+  onProgress: (e) => {
+    if (verbose && e.type === 'epoch') {
+      const m = e.metrics;
+      process.stderr.write(`epoch ${e.epoch}/${e.epochs} ${Object.entries(m).filter(([k]) => /loss|accuracy$/.test(k)).map(([k, v]) => `${k}=${Number(v).toFixed(4)}`).join(' ')}\n`);
+    }
+  },
+});
+const trainSeconds = (performance.now() - started) / 1000;
+// --hide-test: for choosing settings on validation only, the test metrics are not printed
+const hideTest = argv.includes('--hide-test');
+process.stdout.write(
+  JSON.stringify({
+    config: configPath,
+    seed,
+    epochs: config.train.epochs,
+    epochsRun: history.epochs.length,
+    bestEpoch: history.bestEpoch,
+    stoppedEarly: history.stoppedEarly,
+    trainSeconds,
+    // validation metrics of the best epoch, before temperature calibration
+    bestValid: history.epochs.find((e) => e.epoch === history.bestEpoch) ?? null,
+    valid: metrics.valid,
+    ...(!hideTest && { test: metrics.test }),
+  }) + '\n',
+);
