@@ -1,4 +1,4 @@
-import { MetaseriesError, type SeriesRecord } from '@metaseries/core';
+import { MetaseriesError, type ContextValue, type SeriesRecord } from '@metaseries/core';
 import type { TrainIndices } from '../split/split-dataset.js';
 
 /** How values are centred and scaled. */
@@ -56,6 +56,59 @@ function quantile(sorted: Float64Array, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
+/**
+ * Running sums for `zscore` and `minmax`: values are added one by one in the same order as a
+ * single pass over them, so the result equals {@link statistics} on the same sequence.
+ */
+class Moments {
+  n = 0;
+  sum = 0;
+  sumSq = 0;
+  lo = Infinity;
+  hi = -Infinity;
+
+  add(v: number): void {
+    if (!Number.isFinite(v)) return;
+    this.n++;
+    this.sum += v;
+    this.sumSq += v * v;
+    if (v < this.lo) this.lo = v;
+    if (v > this.hi) this.hi = v;
+  }
+
+  addAll(values: ArrayLike<number>): void {
+    for (let i = 0; i < values.length; i++) this.add(values[i]!);
+  }
+
+  result(method: 'zscore' | 'minmax'): { center: number; scale: number } {
+    const { n, sum, sumSq, lo, hi } = this;
+    if (n === 0) return { center: 0, scale: 1 };
+    if (method === 'minmax') return { center: lo, scale: hi - lo > 1e-12 ? hi - lo : 1 };
+    const mean = sum / n;
+    const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
+    return { center: mean, scale: sd > 1e-12 ? sd : 1 };
+  }
+}
+
+/** What the statistics of one channel (or one channel in one group) are fitted from. */
+type Collector = Moments | number[];
+
+function collector(method: NormaliseMethod): Collector {
+  return method === 'robust' ? [] : new Moments();
+}
+
+function collect(c: Collector, values: ArrayLike<number>, t?: number): void {
+  if (c instanceof Moments) {
+    if (t === undefined) c.addAll(values);
+    else c.add(values[t]!);
+  } else if (t === undefined) for (let i = 0; i < values.length; i++) c.push(values[i]!);
+  else c.push(values[t]!);
+}
+
+function finish(c: Collector, method: NormaliseMethod): { center: number; scale: number } {
+  return c instanceof Moments ? c.result(method as 'zscore' | 'minmax') : statistics(c, method);
+}
+
 /** Centre and scale of finite values (NaN ignored); a constant or empty set scales by 1. */
 export function statistics(values: Iterable<number>, method: NormaliseMethod): { center: number; scale: number } {
   if (method === 'robust') {
@@ -65,42 +118,24 @@ export function statistics(values: Iterable<number>, method: NormaliseMethod): {
     const iqr = quantile(s, 0.75) - quantile(s, 0.25);
     return { center: quantile(s, 0.5), scale: iqr > 1e-12 ? iqr : 1 };
   }
-  let n = 0;
-  let sum = 0;
-  let sumSq = 0;
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (const v of values) {
-    if (!Number.isFinite(v)) continue;
-    n++;
-    sum += v;
-    sumSq += v * v;
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  if (n === 0) return { center: 0, scale: 1 };
-  if (method === 'minmax') return { center: lo, scale: hi - lo > 1e-12 ? hi - lo : 1 };
-  const mean = sum / n;
-  const sd = Math.sqrt(Math.max(0, sumSq / n - mean * mean));
-  return { center: mean, scale: sd > 1e-12 ? sd : 1 };
-}
-
-function* channelValues(records: Iterable<SeriesRecord>, c: number | 'all'): Generator<number> {
-  for (const r of records) {
-    const chans = c === 'all' ? r.values : [r.values[c]!];
-    for (const ch of chans) for (let i = 0; i < ch.length; i++) yield ch[i]!;
-  }
+  const m = new Moments();
+  for (const v of values) m.add(v);
+  return m.result(method);
 }
 
 function fitStats(records: SeriesRecord[], channels: number, method: NormaliseMethod, scope: NormaliseScope): ChannelStats {
   if (scope === 'global') {
-    const s = statistics(channelValues(records, 'all'), method);
+    const all = collector(method);
+    for (const r of records) for (const ch of r.values) collect(all, ch);
+    const s = finish(all, method);
     return { center: new Array(channels).fill(s.center), scale: new Array(channels).fill(s.scale) };
   }
   const center: number[] = [];
   const scale: number[] = [];
   for (let c = 0; c < channels; c++) {
-    const s = statistics(channelValues(records, c), method);
+    const one = collector(method);
+    for (const r of records) collect(one, r.values[c]!);
+    const s = finish(one, method);
     center.push(s.center);
     scale.push(s.scale);
   }
@@ -129,32 +164,43 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
     if (!options.groupBy && source !== 'record') throw new MetaseriesError('NORMALISE_BAD_OPTION', 'the group scope needs groupBy (a metadata or context field)', { field: 'groupBy', expected: 'a field name' });
     if (options.groupBy) state.groupBy = options.groupBy;
     state.groupSource = source;
-    // group -> channel -> values
-    const groups = new Map<string, number[][]>();
+    // group -> one collector per channel; the group of a step is resolved once per distinct value
+    const groups = new Map<string, Collector[]>();
     const bucket = (g: string) => {
-      if (!groups.has(g)) groups.set(g, Array.from({ length: channels }, () => []));
-      return groups.get(g)!;
+      let b = groups.get(g);
+      if (!b) groups.set(g, (b = Array.from({ length: channels }, () => collector(method))));
+      return b;
     };
     for (const r of trainRecords) {
-      const steps = stepGroups(r, state);
       const T = r.values[0]?.length ?? 0;
+      const steps = stepGroups(r, state);
+      if (typeof steps === 'string') {
+        const b = bucket(steps);
+        for (let c = 0; c < channels; c++) collect(b[c]!, r.values[c]!);
+        continue;
+      }
+      const cache = new Map<ContextValue, Collector[] | undefined>();
       for (let t = 0; t < T; t++) {
-        const g = steps(t);
-        if (g === undefined) continue;
-        const b = bucket(g);
-        for (let c = 0; c < channels; c++) b[c]!.push(r.values[c]![t]!);
+        const v = steps.values[t];
+        if (v === null || v === undefined || (steps.mask && steps.mask[t] === 0)) continue;
+        let b = cache.get(v);
+        if (b === undefined) cache.set(v, (b = bucket(String(v))));
+        for (let c = 0; c < channels; c++) collect(b![c]!, r.values[c]!, t);
       }
     }
     for (const [g, chans] of groups) {
-      const st = chans.map((v) => statistics(v, method));
+      const st = chans.map((v) => finish(v, method));
       state.stats[`=${g}`] = { center: st.map((x) => x.center), scale: st.map((x) => x.scale) };
     }
   }
   return state;
 }
 
-/** The group of each step of a record (undefined: no group, use the overall statistics). */
-function stepGroups(r: SeriesRecord, state: Pick<NormaliserState, 'groupBy' | 'groupSource'>): (t: number) => string | undefined {
+/**
+ * The group of a record (`metadata` / `record` sources: one string) or its aligned context field
+ * (`context` source: a value per step; null, undefined or mask 0 means no group).
+ */
+function stepGroups(r: SeriesRecord, state: Pick<NormaliserState, 'groupBy' | 'groupSource'>): string | { values: ContextValue[]; mask: Uint8Array | undefined } {
   if (state.groupSource === 'context') {
     const a = r.alignedContext?.values[state.groupBy!];
     if (!a) {
@@ -164,12 +210,10 @@ function stepGroups(r: SeriesRecord, state: Pick<NormaliserState, 'groupBy' | 'g
         expected: 'record.alignedContext',
       });
     }
-    const mask = r.alignedContext!.mask[state.groupBy!];
-    return (t) => (a[t] === null || a[t] === undefined || (mask && mask[t] === 0) ? undefined : String(a[t]));
+    return { values: a, mask: r.alignedContext!.mask[state.groupBy!] };
   }
   const v = state.groupSource === 'record' ? r.group : r.metadata[state.groupBy!];
-  const g = v === undefined || v === null ? '' : String(v);
-  return () => g;
+  return v === undefined || v === null ? '' : String(v);
 }
 
 /** Returns normalised copies of `records` (NaN stays NaN). */
@@ -183,16 +227,40 @@ export function applyNormaliser(state: NormaliserState, records: readonly Series
         expected: String(state.channels),
       });
     }
-    let stats: ChannelStats;
-    if (state.scope === 'instance') stats = fitStats([r], state.channels, state.method, 'channel');
-    else stats = state.stats['*']!;
-    const groups = state.scope === 'group' ? stepGroups(r, { groupBy: state.groupBy, groupSource: state.groupSource ?? 'metadata' }) : undefined;
+    const overall = state.scope === 'instance' ? fitStats([r], state.channels, state.method, 'channel') : state.stats['*']!;
+    const T = r.values[0]?.length ?? 0;
+    // the statistics of each step: one object for the whole record, or one per step (context groups)
+    let perStep: ChannelStats[] | undefined;
+    let whole = overall;
+    if (state.scope === 'group') {
+      const steps = stepGroups(r, { groupBy: state.groupBy, groupSource: state.groupSource ?? 'metadata' });
+      if (typeof steps === 'string') whole = state.stats[`=${steps}`] ?? overall;
+      else {
+        const cache = new Map<ContextValue, ChannelStats>();
+        perStep = new Array<ChannelStats>(T);
+        for (let t = 0; t < T; t++) {
+          const v = steps.values[t];
+          if (v === null || v === undefined || (steps.mask && steps.mask[t] === 0)) {
+            perStep[t] = overall;
+            continue;
+          }
+          let st = cache.get(v);
+          if (st === undefined) cache.set(v, (st = state.stats[`=${String(v)}`] ?? overall));
+          perStep[t] = st;
+        }
+      }
+    }
     const values = r.values.map((ch, c) => {
       const out = new Float32Array(ch.length);
-      for (let i = 0; i < ch.length; i++) {
-        const g = groups?.(i);
-        const st = (g !== undefined ? state.stats[`=${g}`] : undefined) ?? stats;
-        out[i] = (ch[i]! - st.center[c]!) / st.scale[c]!;
+      if (perStep) {
+        for (let i = 0; i < ch.length; i++) {
+          const st = perStep[i] ?? overall;
+          out[i] = (ch[i]! - st.center[c]!) / st.scale[c]!;
+        }
+      } else {
+        const center = whole.center[c]!;
+        const scale = whole.scale[c]!;
+        for (let i = 0; i < ch.length; i++) out[i] = (ch[i]! - center) / scale;
       }
       return out;
     });
