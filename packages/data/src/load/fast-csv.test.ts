@@ -102,3 +102,52 @@ describe('long CSV fast path', () => {
     expect(await outcome(text)).toEqual({ unit: 'step', records: [{ id: 'p1', label: 'a', times: [0, 1], values: [[1.5, 2.5], [2, NaN]] }] });
   });
 });
+
+/** Loads a fixed series with `context` as its context table: the tracks, or the error. */
+async function contextOutcome(context: string, unit: 'step' | 'ms' = 'step'): Promise<unknown> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'fast-ctx-'));
+  const series = unit === 'step' ? 'id,time,hr\np1,0,1\np1,10,2\np2,0,3\n' : 'id,time,hr\np1,2024-01-01 00:00:00,1\np2,2024-01-01 00:00:00,3\n';
+  writeFileSync(path.join(dir, 's.csv'), series);
+  writeFileSync(path.join(dir, 'c.csv'), context);
+  writeFileSync(path.join(dir, 'l.csv'), 'id,label\np1,a\np2,b\n');
+  try {
+    const { dataset, counts } = await loadDataset(
+      { series: { path: 's.csv', format: 'long' }, context: { path: 'c.csv', fields: { mode: 'categorical', load: 'numeric', on: 'boolean' } }, labels: { path: 'l.csv' } },
+      { baseDir: dir },
+    );
+    return { ignored: counts.ignoredContextRows, tracks: dataset.records.map((r) => (r.context ? { times: [...r.context.times], values: r.context.values } : null)) };
+  } catch (e) {
+    if (!isMetaseriesError(e)) throw e;
+    const { file: _file, ...details } = e.details as Record<string, unknown>;
+    return { code: e.code, details };
+  }
+}
+
+describe('context table fast path', () => {
+  const row = fc.tuple(
+    fc.constantFrom('p1', 'p2', 'ghost', ' p1', ''),
+    fc.oneof({ weight: 5, arbitrary: fc.integer({ min: -5, max: 20 }).map(String) }, { weight: 1, arbitrary: fc.constantFrom('2024-01-01 00:00:00', 'x', '', '2.5') }),
+    fc.constantFrom('idle', 'load', '', 'NA', ' load'),
+    fc.oneof({ weight: 5, arbitrary: fc.double({ noNaN: true, noDefaultInfinity: true, min: -100, max: 100 }).map((x) => x.toFixed(2)) }, { weight: 1, arbitrary: fc.constantFrom('', 'NA', 'abc', '1e400', ' 3') }),
+    fc.constantFrom('true', '0', 'yes', '', 'maybe'),
+  );
+
+  it('reads every table exactly as the general parser does (unsorted rows, equal stamps, ignored ids, errors)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { minLength: 1, maxLength: 15 }), async (rows) => {
+        const table = [['id', 'time', 'mode', 'load', 'on'], ...rows.map((r) => [...r])];
+        expect(await contextOutcome(plain(table))).toEqual(await contextOutcome(quoted(table)));
+      }),
+      { numRuns: 300, seed: 9 },
+    );
+  });
+
+  it('sorts a track by time and keeps file order among equal stamps', async () => {
+    const out = (await contextOutcome('id,time,mode,load,on\np1,5,b,1,true\np1,0,a,2,0\np1,5,c,3,yes\n')) as { tracks: Array<{ times: number[]; values: Record<string, unknown[]> }> };
+    expect(out.tracks[0]).toEqual({ times: [0, 5, 5], values: { mode: ['a', 'b', 'c'], load: [2, 1, 3], on: [false, true, true] } });
+  });
+
+  it('refuses context in another time unit than the series', async () => {
+    expect(await contextOutcome('id,time,mode,load,on\np1,5,a,1,true\n', 'ms')).toMatchObject({ code: 'LOAD_BAD_TIMESTAMP', details: { line: 2, value: '5' } });
+  });
+});

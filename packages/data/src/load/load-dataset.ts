@@ -4,7 +4,6 @@ import {
   validateSchema,
   type AlignMethod,
   type ContextKind,
-  type ContextValue,
   type Dataset,
   type DatasetSchema,
   type LabelValue,
@@ -13,12 +12,14 @@ import {
   type SeriesRecord,
   type Task,
 } from '@metaseries/core';
-import { openCsv, columnIndex, parseTime, parseNumber, parseDuration } from './read-csv.js';
+import { openCsv, columnIndex, parseNumber, parseDuration } from './read-csv.js';
 import { readTsFile } from './read-ts-file.js';
 import { readLineBatches, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 import { loadWide } from './load-wide.js';
 import { loadParquet } from './load-parquet.js';
 import { loadLongCsv } from './load-long.js';
+import { loadContextTables, type ContextTable } from './load-context.js';
+import { MISSING_CELL, flag } from './cell-values.js';
 import { checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
 import { inferKind } from '../schema/infer-schema.js';
 import { validateDataset } from '../schema/validate-dataset.js';
@@ -230,29 +231,11 @@ async function loadTable(file: string, idCol: string, columns: string[], maxLine
   return out;
 }
 
-const MISSING_CELL = /^(na|nan|null|none|\?)$/i;
-
-function flag(cell: string, where: { file: string; line: number; field: string; recordId: string }): boolean {
-  if (/^(true|yes|1|t|y)$/i.test(cell)) return true;
-  if (/^(false|no|0|f|n)$/i.test(cell)) return false;
-  throw new MetaseriesError('LOAD_BAD_VALUE', 'a boolean field holds a value that is not a flag', { ...where, value: cell, expected: 'true/false, yes/no, 1/0' });
-}
-
 function metadataValue(kind: MetadataKind, cell: string, where: { file: string; line: number; field: string; recordId: string }): MetadataValue {
   if (cell === '' || MISSING_CELL.test(cell)) return null;
   if (kind === 'numeric') return parseNumber(cell, where);
   if (kind === 'boolean') return flag(cell, where);
   if (kind === 'multiCategorical') return cell.split('|').map((t) => t.trim()).filter((t) => t !== '');
-  return cell;
-}
-
-function contextValue(kind: ContextKind, cell: string, where: { file: string; line: number; field: string; recordId: string }): ContextValue {
-  if (cell === '' || MISSING_CELL.test(cell)) return null;
-  if (kind === 'numeric') {
-    const n = parseNumber(cell, where);
-    return Number.isNaN(n) ? null : n;
-  }
-  if (kind === 'boolean') return flag(cell, where);
   return cell;
 }
 
@@ -350,52 +333,18 @@ async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options
   }
   const contextFields: DatasetSchema['context'] = {};
   const contextSources = cfg.context === undefined ? [] : Array.isArray(cfg.context) ? cfg.context : [cfg.context];
-  const tracks = new Map<string, Array<{ time: number; line: number; source: number; values: ContextValue[] }>>();
-  let ignoredContext = 0;
-  for (const [si, src] of contextSources.entries()) {
+  const tables: ContextTable[] = [];
+  for (const src of contextSources) {
     const file = path.resolve(baseDir, src.path);
-    const idCol = src.id ?? 'id';
-    const timeCol = src.time ?? 'time';
     const fields = Object.entries(src.fields);
     const tolerance = parseDuration(src.tolerance, 'data.context.tolerance');
     for (const [f, kind] of fields) {
       if (contextFields[f] || metadataFields[f]) throw new MetaseriesError('LOAD_BAD_OPTION', 'two tables declare the same field name; rename one', { file, field: f, value: f });
       contextFields[f] = { kind, align: src.align ?? 'asof', ...(tolerance !== undefined ? { tolerance } : {}) };
     }
-    const { header: first, batches: rows } = await openCsv(file, ',', maxLineLength);
-        if (!first) continue;
-    const header = first.cells.map((c) => c.trim());
-    const idx = columnIndex(header, [idCol, timeCol, ...fields.map(([f]) => f)], file, first.line);
-    const iId = idx.get(idCol)!;
-    const iTime = idx.get(timeCol)!;
-    for await (const batch of rows) for (const { cells, line } of batch) {
-      if (cells.length !== header.length) throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: cells.length, expected: String(header.length) });
-      const id = cells[iId]!.trim();
-      if (!parts.records.has(id)) {
-        ignoredContext++;
-        continue;
-      }
-      const t = parseTime(cells[iTime]!, { file, line, field: timeCol, recordId: id });
-      if ((parts.timeUnit === 'ms') !== t.isDate) {
-        throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'context times must be in the series time unit', { file, line, recordId: id, field: timeCol, value: cells[iTime], expected: parts.timeUnit === 'ms' ? 'a date-time, as the series times' : 'a number, as the series times' });
-      }
-      let list = tracks.get(id);
-      if (!list) tracks.set(id, (list = []));
-      list.push({ time: t.value, line, source: si, values: fields.map(([f, kind]) => contextValue(kind, cells[idx.get(f)!]!.trim(), { file, line, field: f, recordId: id })) });
-    }
+    tables.push({ file, id: src.id ?? 'id', time: src.time ?? 'time', fields });
   }
-  if (tracks.size > 0) {
-    const names = contextSources.map((src) => Object.keys(src.fields));
-    for (const [id, list] of tracks) {
-      // stable sort by time: rows with equal stamps keep file (then table) order; the last one wins in asof
-      list.sort((a, b) => a.time - b.time || a.source - b.source || a.line - b.line);
-      const values: Record<string, ContextValue[]> = Object.fromEntries(Object.keys(contextFields).map((f) => [f, []]));
-      for (const row of list) {
-        names.forEach((fs, si) => fs.forEach((f, k) => values[f]!.push(si === row.source ? row.values[k]! : null)));
-      }
-      parts.records.get(id)!.context = { times: Float64Array.from(list, (r) => r.time), values };
-    }
-  }
+  const ignoredContext = await loadContextTables(tables, parts.records, parts.timeUnit, maxLineLength);
   let noSeries = 0;
   if (cfg.labels) {
     const file = path.resolve(baseDir, cfg.labels.path);
