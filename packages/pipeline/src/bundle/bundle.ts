@@ -1,5 +1,6 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError } from '@metaseries/core';
+import { exportOnnx } from '@metaseries/fusion';
 import { readVerifiedBundleFiles, type BundleFiles, type BundleManifest } from './bundle-manifest.js';
 import { locateBundleFolder, writeBundleFolder } from './atomic-bundle-folder.js';
 import { MODEL_JSON_FILE, MODEL_WEIGHTS_FILE, deserializeModel, serializeModel } from './model-artifacts.js';
@@ -9,6 +10,18 @@ import { packageVersions } from './package-versions.js';
 export const PREPROCESSING_FILE = 'preprocessing.json';
 /** File name of the metrics inside a bundle. */
 export const METRICS_FILE = 'metrics.json';
+/** File name of the model's ONNX export inside a bundle (written by `saveBundle(…, { onnx: true })`). */
+export const ONNX_FILE = 'model.onnx';
+
+/** Options of {@link saveBundle}. */
+export interface SaveBundleOptions {
+  /**
+   * Also write `model.onnx`, the model exported by fusion's `exportOnnx` (opset 17), so that
+   * `predict` serves it with onnxruntime-node without exporting it again. Throws
+   * `ONNX_UNSUPPORTED_LAYER` for a model that cannot be exported exactly. Default: `false`.
+   */
+  onnx?: boolean;
+}
 
 /**
  * A trained model with everything needed to serve it exactly as it was trained: the tfjs
@@ -29,16 +42,18 @@ export interface ModelBundle<P extends object = Record<string, unknown>> {
   extras?: Record<string, unknown>;
   /** The manifest it was loaded with or last saved with. */
   manifest?: BundleManifest;
+  /** The model as ONNX (`model.onnx`), when the bundle was saved with it. */
+  onnx?: Uint8Array;
 }
 
-const RESERVED = new Set([MODEL_JSON_FILE, MODEL_WEIGHTS_FILE, PREPROCESSING_FILE, METRICS_FILE]);
+const RESERVED = new Set([MODEL_JSON_FILE, MODEL_WEIGHTS_FILE, PREPROCESSING_FILE, METRICS_FILE, ONNX_FILE]);
 
 function jsonBytes(value: unknown): Uint8Array {
   return new TextEncoder().encode(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** The files of a bundle, as bytes, without writing them. */
-export async function serializeBundle(bundle: ModelBundle<object>): Promise<BundleFiles> {
+/** The files of a bundle, as bytes, without writing them (`model.onnx` too with `options.onnx`). */
+export async function serializeBundle(bundle: ModelBundle<object>, options: SaveBundleOptions = {}): Promise<BundleFiles> {
   const { modelJson, weights } = await serializeModel(bundle.model);
   const files: BundleFiles = new Map([
     [MODEL_JSON_FILE, modelJson],
@@ -46,6 +61,7 @@ export async function serializeBundle(bundle: ModelBundle<object>): Promise<Bund
     [PREPROCESSING_FILE, jsonBytes(bundle.preprocessing)],
     [METRICS_FILE, jsonBytes(bundle.metrics)],
   ]);
+  if (options.onnx) files.set(ONNX_FILE, exportOnnx(bundle.model));
   for (const [name, value] of Object.entries(bundle.extras ?? {})) {
     if (RESERVED.has(name)) throw new MetaseriesError('BUNDLE_INVALID_FILE_NAME', `extra file ${name} would overwrite a bundle file`, { field: name });
     files.set(name, value instanceof Uint8Array ? value : jsonBytes(value));
@@ -56,15 +72,18 @@ export async function serializeBundle(bundle: ModelBundle<object>): Promise<Bund
 /**
  * Writes `bundle` as the folder `dir` (`model.json`, `weights.bin`, `preprocessing.json`,
  * `metrics.json`, extras, and `manifest.json` with the format version, package versions and
- * the size and sha256 of every file). Crash-safe: everything is written and fsynced in a
+ * the size and sha256 of every file; with `options.onnx`, `model.onnx` too). Crash-safe: everything is written and fsynced in a
  * staging folder beside `dir`, then swapped in by rename, so a kill at any moment leaves
  * either the previous bundle or the new one (see `atomic-bundle-folder.ts` for the protocol).
  * Returns the manifest written.
  */
-export async function saveBundle(bundle: ModelBundle<object>, dir: string): Promise<BundleManifest> {
-  const files = await serializeBundle(bundle);
+export async function saveBundle(bundle: ModelBundle<object>, dir: string, options: SaveBundleOptions = {}): Promise<BundleManifest> {
+  const files = await serializeBundle(bundle, options);
   const manifest = await writeBundleFolder(dir, files, packageVersions());
   bundle.manifest = manifest;
+  const onnx = files.get(ONNX_FILE);
+  if (onnx) bundle.onnx = onnx;
+  else delete bundle.onnx;
   return manifest;
 }
 
@@ -93,6 +112,7 @@ export async function loadBundle<P extends object = Record<string, unknown>>(dir
     }
   };
   const model = await deserializeModel(need(MODEL_JSON_FILE), need(MODEL_WEIGHTS_FILE), MODEL_JSON_FILE);
+  const onnx = files.get(ONNX_FILE);
   const extras: Record<string, unknown> = {};
   for (const name of files.keys()) if (!RESERVED.has(name)) extras[name] = name.endsWith('.bin') ? need(name) : parse(name);
   return {
@@ -100,6 +120,7 @@ export async function loadBundle<P extends object = Record<string, unknown>>(dir
     preprocessing: parse(PREPROCESSING_FILE) as P,
     metrics: parse(METRICS_FILE) as Record<string, unknown>,
     ...(Object.keys(extras).length > 0 && { extras }),
+    ...(onnx && { onnx }),
     manifest,
   };
 }

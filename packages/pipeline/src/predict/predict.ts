@@ -1,16 +1,44 @@
 import type { LabelValue, SeriesRecord } from '@metaseries/core';
 import type { ModelBundle } from '../bundle/bundle.js';
 import { FittedPreprocessing, type PreprocessingState } from '../preprocess/fitted-preprocessing.js';
-import { modelOutputs } from './model-outputs.js';
+import { modelOutputs, type ModelOutputs } from './model-outputs.js';
+import { onnxModelOutputs } from './onnx-model-outputs.js';
+import { dropOnnxPredictor, onnxPredictorFor, type PredictorKind } from './onnx-predictor.js';
 
 /** Options of {@link predict}. */
 export interface PredictOptions {
   /** Records per model call. Default: `256`. */
   batchSize?: number;
+  /**
+   * What runs the model: `'onnx'` — onnxruntime-node on the bundle's `model.onnx` (or the model
+   * exported on first use with fusion's `exportOnnx`; throws `PREDICT_ONNX_UNAVAILABLE` without
+   * the runtime, `ONNX_UNSUPPORTED_LAYER` for a model that cannot be exported exactly);
+   * `'tfjs'` — the tfjs model on the current backend; `'auto'` — onnxruntime when it is
+   * installed and runs the model, tfjs otherwise. Both give the same predictions to 1e-5.
+   * Default: `'auto'`.
+   */
+  predictor?: PredictorKind;
 }
 
 /** Defaults of {@link PredictOptions}. */
-export const defaultPredictOptions: Required<PredictOptions> = { batchSize: 256 };
+export const defaultPredictOptions: Required<PredictOptions> = { batchSize: 256, predictor: 'auto' };
+
+/** Runs the bundle's model on `records` with the chosen engine (see {@link PredictOptions.predictor}). */
+async function runModel(bundle: ModelBundle<object>, prep: FittedPreprocessing, records: readonly SeriesRecord[], batchSize: number, predictor: PredictorKind): Promise<ModelOutputs> {
+  if (predictor !== 'tfjs') {
+    const onnx = await onnxPredictorFor(bundle.model, bundle.onnx, predictor);
+    if (onnx) {
+      try {
+        return await onnxModelOutputs(onnx, prep, records, batchSize);
+      } catch (e) {
+        if (predictor === 'onnx') throw e;
+        // 'auto': a runtime that loads but cannot run here is not used again for this model
+        dropOnnxPredictor(bundle.model);
+      }
+    }
+  }
+  return modelOutputs(bundle.model, prep, records, batchSize);
+}
 
 /** The prediction for one record. */
 export interface Prediction {
@@ -42,10 +70,10 @@ export function preprocessingOf(bundle: ModelBundle<object>): FittedPreprocessin
  * refused with `PREDICT_MISSING_FIELD` naming the record and the field.
  */
 export async function predict(bundle: ModelBundle<object>, records: readonly SeriesRecord[], options: PredictOptions = {}): Promise<Prediction[]> {
-  const { batchSize } = { ...defaultPredictOptions, ...options };
+  const { batchSize, predictor } = { ...defaultPredictOptions, ...options };
   const prep = preprocessingOf(bundle);
   prep.checkRecords(records);
-  const out = modelOutputs(bundle.model, prep, prep.alignRecords(records), batchSize);
+  const out = await runModel(bundle, prep, prep.alignRecords(records), batchSize, predictor);
   const K = out.width;
   const classes = prep.label.classes;
   const regression = prep.state.encoded.task === 'regression';
