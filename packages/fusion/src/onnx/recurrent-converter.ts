@@ -101,26 +101,38 @@ function runRecurrent(ctx: ConvertContext, kind: Kind, x: string, mask: string |
     return directions.map((_, i) => g.node('Gather', [yb, g.ints([i], true)], { axis: attr.int(2) }, `${name}/dir${i}`));
   }
 
+  const shapeOf = (x: string, from: number, to: number, what: string) => g.node('Shape', [x], { start: attr.int(from), end: attr.int(to) }, `${name}/${what}`);
   const mi = g.node('Cast', [mask], { to: attr.int(7) }, `${name}/m_int`);
   const incl = g.node('CumSum', [mi, g.ints([1], true)], {}, `${name}/real_upto`); // real steps ≤ t
   const excl = g.node('Sub', [incl, mi], {}, `${name}/real_before`); // real steps < t
   const lens = g.node('ReduceSum', [mi, g.ints([1])], { keepdims: attr.int(1) }, `${name}/lens`); // [B,1]
-  const t = g.node('Squeeze', [g.node('Shape', [x], { start: attr.int(1), end: attr.int(2) }, `${name}/t1`), g.ints([0])], {}, `${name}/t`);
-  const steps = g.node('Range', [g.ints([0], true), t, g.ints([1], true)], {}, `${name}/steps`);
-  // real step → its rank among real steps; padded step → after all real ones, in order
+  const bDim = shapeOf(x, 0, 1, 'b');
+  const tDim = shapeOf(x, 1, 2, 't');
+  const tScalar = g.node('Squeeze', [tDim, g.ints([0])], {}, `${name}/t_scalar`);
+  const bScalar = g.node('Squeeze', [bDim, g.ints([0])], {}, `${name}/b_scalar`);
+  const steps = g.node('Range', [g.ints([0], true), tScalar, g.ints([1], true)], {}, `${name}/steps`); // [T]
+  const records = g.node('Unsqueeze', [g.node('Range', [g.ints([0], true), bScalar, g.ints([1], true)], {}, `${name}/records`), g.ints([1])], {}, `${name}/records_col`); // [B,1]
+  // packed slot of every step: a real step → its rank among real steps; a padded step → after
+  // all real ones, in order. `source` inverts it: the step that lands in each slot.
   const padSlot = g.node('Add', [lens, g.node('Sub', [steps, excl], {}, `${name}/pad_before`)], {}, `${name}/pad_slot`);
-  const slot = g.node('Where', [mask, excl, padSlot], {}, `${name}/slot`);
-  const slot3 = g.node('Expand', [g.node('Unsqueeze', [slot, g.ints([-1])], {}, `${name}/slot3`), g.node('Shape', [x], {}, `${name}/xshape`)], {}, `${name}/slot_f`);
-  const packed = g.node('ScatterElements', [x, slot3, x], { axis: attr.int(1) }, `${name}/packed`);
-  const xt = g.node('Transpose', [packed], { perm: attr.ints([1, 0, 2]) }, `${name}/tbf`);
+  const slot = g.node('Where', [mask, excl, padSlot], {}, `${name}/slot`); // [B,T]
+  const source = g.node('ScatterElements', [slot, slot, g.node('Expand', [steps, g.node('Shape', [slot], {}, `${name}/bt`)], {}, `${name}/steps_bt`)], { axis: attr.int(1) }, `${name}/source`);
+  // one Gather packs and goes time-major: row (slot j, record b) ← x[b, source[b, j]]
+  const rowOfRecord = g.node('Mul', [records, tScalar], {}, `${name}/record_rows`); // [B,1] = b·T
+  const inRows = g.node('Reshape', [g.node('Transpose', [g.node('Add', [rowOfRecord, source], {}, `${name}/in_rows_bt`)], { perm: attr.ints([1, 0]) }, `${name}/in_rows_tb`), g.ints([-1])], {}, `${name}/in_rows`);
+  const xRows = g.node('Reshape', [x, g.ints([-1, features])], {}, `${name}/x_rows`);
+  const tbf = g.node('Concat', [tDim, bDim, g.ints([features])], { axis: attr.int(0) }, `${name}/tbf_shape`);
+  const xt = g.node('Reshape', [g.node('Gather', [xRows, inRows], { axis: attr.int(0) }, `${name}/packed_rows`), tbf], {}, `${name}/packed`);
   // a record without real steps runs one (ignored) step: ONNX wants lengths ≥ 1
   const seqLens = g.node('Cast', [g.node('Max', [g.node('Squeeze', [lens, g.ints([1])], {}, `${name}/lens1`), g.ints([1], true)], {}, `${name}/lens_min1`)], { to: attr.int(6) }, `${name}/seq_lens`);
-  const y = g.nodeMulti(kind, [xt, W, R, B, seqLens], 1, attributes, `${name}/${kind.toLowerCase()}`)[0]!;
-  const yb = g.node('Transpose', [y], { perm: attr.ints([2, 0, 1, 3]) }, `${name}/btdu`);
+  const y = g.nodeMulti(kind, [xt, W, R, B, seqLens], 1, attributes, `${name}/${kind.toLowerCase()}`)[0]!; // [T,D,B,U]
+  const yRows = g.node('Reshape', [y, g.ints([-1, units])], {}, `${name}/y_rows`);
+  const btu = g.node('Concat', [bDim, tDim, g.ints([units])], { axis: attr.int(0) }, `${name}/btu_shape`);
+  // step t of record b reads packed slot `index` of direction `dir`: row (index·D + dir)·B + b
   const pick = (dir: number, index: string, valid: string) => {
-    const yd = g.node('Gather', [yb, g.ints([dir], true)], { axis: attr.int(2) }, `${name}/dir${dir}`);
-    const index3 = g.node('Expand', [g.node('Unsqueeze', [index, g.ints([-1])], {}, `${name}/index3`), g.node('Shape', [yd], {}, `${name}/yshape`)], {}, `${name}/index_u`);
-    const picked = g.node('GatherElements', [yd, index3], { axis: attr.int(1) }, `${name}/unpacked${dir}`);
+    const slotRow = g.node('Mul', [g.node('Add', [g.node('Mul', [index, g.ints([d], true)], {}, `${name}/slot_d`), g.ints([dir], true)], {}, `${name}/slot_dir`), bScalar], {}, `${name}/slot_rows`);
+    const rows = g.node('Reshape', [g.node('Add', [slotRow, records], {}, `${name}/out_rows_bt`), g.ints([-1])], {}, `${name}/out_rows`);
+    const picked = g.node('Reshape', [g.node('Gather', [yRows, rows], { axis: attr.int(0) }, `${name}/unpacked_rows`), btu], {}, `${name}/unpacked${dir}`);
     const keep = g.node('Unsqueeze', [g.node('Cast', [valid], { to: attr.int(1) }, `${name}/valid_f`), g.ints([-1])], {}, `${name}/valid3`);
     return g.node('Mul', [picked, keep], {}, `${name}/out${dir}`);
   };
