@@ -26,6 +26,13 @@ try {
 } catch {
   /* optional backend not installed */
 }
+try {
+  // serving only: fusion's exportOnnx + onnxruntime-node (inference and B=1 latency; no training)
+  require.resolve('onnxruntime-node');
+  present.push('onnx');
+} catch {
+  /* optional runtime not installed */
+}
 // cpu is ~100x slower than wasm on conv and recurrent training: in --quick mode it runs M0 only.
 const backends = opt('backends', present.join(',')).split(',');
 
@@ -33,7 +40,8 @@ const rows = [];
 for (const backend of backends) {
   const m = backend === 'cpu' && quick ? 'M0' : models;
   process.stderr.write(`bench: metaseries on ${backend} (${m})...\n`);
-  const r = spawnSync(process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--backend', backend, '--models', m, ...(quick ? ['--quick'] : [])], {
+  const script = backend === 'onnx' ? ['measure-onnx.mjs'] : ['measure-metaseries.mjs', '--backend', backend];
+  const r = spawnSync(process.execPath, [path.join(here, script[0]), ...script.slice(1), '--models', m, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
     maxBuffer: 1 << 24,
@@ -55,7 +63,9 @@ execFileSync('/usr/bin/python3', [path.join(here, 'reference/torch_models.py'), 
 if (existsSync(torchJson)) rows.push(...JSON.parse((await import('node:fs')).readFileSync(torchJson, 'utf8')).rows);
 
 const torch = Object.fromEntries(rows.filter((r) => r.impl === 'pytorch').map((r) => [r.model, r]));
-const fmt = (x, d = 0) => (x === undefined ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+const fmt = (x, d = 0) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
+// a ratio, or — when either side is missing (an onnx row has no training figures)
+const ratio = (a, b) => (a === null || a === undefined || !b ? undefined : a / b);
 const lines = [
   '| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch | infer × PyTorch | latency × PyTorch |',
   '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
@@ -63,7 +73,7 @@ const lines = [
 for (const r of rows) {
   const t = torch[r.model];
   lines.push(
-    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${t ? fmt(r.trainSamplesPerSec / t.trainSamplesPerSec, 2) : '—'} | ${t ? fmt(r.inferSamplesPerSec / t.inferSamplesPerSec, 2) : '—'} | ${t ? fmt(r.latencyMsB1 / t.latencyMsB1, 2) : '—'} |`,
+    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${fmt(ratio(r.trainSamplesPerSec, t?.trainSamplesPerSec), 2)} | ${fmt(ratio(r.inferSamplesPerSec, t?.inferSamplesPerSec), 2)} | ${fmt(ratio(r.latencyMsB1, t?.latencyMsB1), 2)} |`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');

@@ -1,24 +1,27 @@
 import { attr } from './onnx-graph.js';
-import { unsupported, weight, weightInitializer, type LayerConverter } from './layer-converter.js';
+import { unsupported, weightInitializer, type LayerConverter } from './layer-converter.js';
 
 /**
- * `BatchNormalization` (inference) on the last axis → `(x − mean) · (γ / √(var + ε)) + β`, the
- * scale folded in double precision.
+ * `BatchNormalization` (inference) on the last axis → ONNX BatchNormalization between two
+ * Transposes (channels to axis 1 and back): onnxruntime cancels the Transposes against those
+ * around a Conv1D and folds the normalisation into the convolution.
  */
 export const convertBatchNormalization: LayerConverter = (ctx) => {
   const layer = ctx.layer as unknown as { axis: number; epsilon: number; center: boolean; scale: boolean };
   const rank = ctx.inputShapes[0]!.length;
   if (layer.axis !== -1 && layer.axis !== rank - 1) throw unsupported(ctx.layer, `axis ${layer.axis} (only the last axis)`);
-  const mean = weight(ctx, 'moving_mean').dataSync();
-  const variance = weight(ctx, 'moving_variance').dataSync();
-  const gamma = layer.scale ? weight(ctx, 'gamma').dataSync() : null;
-  const scale = Float32Array.from(variance, (v, i) => (gamma ? gamma[i]! : 1) / Math.sqrt(v + layer.epsilon));
+  const width = ctx.inputShapes[0]![rank - 1];
+  if (typeof width !== 'number') throw unsupported(ctx.layer, 'the normalised axis has no fixed width');
   const g = ctx.graph;
   const name = ctx.layer.name;
-  let y = g.node('Sub', [ctx.inputs[0]!, g.floats(`${name}/moving_mean`, mean as Float32Array, [mean.length])], {}, `${name}/center`);
-  y = g.node('Mul', [y, g.floats(`${name}/scale`, scale, [scale.length])], {}, `${name}/scale`);
-  if (layer.center) y = g.node('Add', [y, weightInitializer(ctx, 'beta')], {}, `${name}/shift`);
-  return { outputs: [y] };
+  const constant = (value: number, what: string) => g.floats(`${name}/${what}`, new Float32Array(width).fill(value), [width]);
+  const scale = layer.scale ? weightInitializer(ctx, 'gamma') : constant(1, 'ones');
+  const shift = layer.center ? weightInitializer(ctx, 'beta') : constant(0, 'zeros');
+  const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
+  const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
+  const x = rank === 2 ? ctx.inputs[0]! : g.node('Transpose', [ctx.inputs[0]!], { perm: attr.ints(toFirst) }, `${name}/channels_first`);
+  const y = g.node('BatchNormalization', [x, scale, shift, weightInitializer(ctx, 'moving_mean'), weightInitializer(ctx, 'moving_variance')], { epsilon: attr.float(layer.epsilon) }, `${name}/norm`);
+  return { outputs: [rank === 2 ? y : g.node('Transpose', [y], { perm: attr.ints(toLast) }, `${name}/channels_last`)] };
 };
 
 /** `LayerNormalization` over the last axis → ONNX LayerNormalization (opset 17). */
