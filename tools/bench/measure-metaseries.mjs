@@ -2,6 +2,7 @@
 // Usage: node measure-metaseries.mjs --backend wasm --models M0,M1 [--quick]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
+import { defaultRunConfig, resolveThreads, trainModel } from '@metaseries/pipeline';
 import { B, T, CLASSES, makeRecords, buildWorkload } from './models.mjs';
 
 const args = Object.fromEntries(
@@ -36,6 +37,18 @@ function inputsFor(model, encoded, batch, rng) {
   });
 }
 
+/** Samples/s of `batches` training steps through pipeline's training loop with `threads` threads. */
+async function loopSpeed(model, xs, ys, batches, threads) {
+  const inputs = Object.fromEntries(model.inputNames.map((n, i) => [n, { dtype: xs[i].dtype, shape: xs[i].shape, data: xs[i].dataSync() }]));
+  const batch = { inputs, y: { dtype: 'float32', shape: ys.shape, data: ys.dataSync() } };
+  const train = { ...defaultRunConfig.train, epochs: 1, batchSize: B, earlyStopping: false, threads };
+  // timed from the end of the first batch (worker start-up and kernel warm-up excluded) to the end of the last
+  const ends = [];
+  const onProgress = (e) => e.type === 'batch' && ends.push(performance.now());
+  await trainModel(model, { task: 'multiclass', train: { ...train, epochs: 1 }, source: { batchCount: batches + 1, *batches() { for (let i = 0; i <= batches; i++) yield batch; } }, outputName: 'probabilities', validate: async () => ({ loss: 0 }), onProgress });
+  return (batches * B) / ((ends[ends.length - 1] - ends[0]) / 1000);
+}
+
 let state = 12345;
 const rng = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
 
@@ -49,6 +62,9 @@ for (const id of models) {
   const outputs = model.outputs.length;
   const target = outputs > 1 ? [ys, ...model.outputs.slice(1).map((o) => tf.zeros([B, ...o.shape.slice(1)]))] : ys;
   await model.trainOnBatch(xs, target); // warm-up (kernels compiled, weights built)
+  const threads = resolveThreads('auto', B);
+  const loop1 = [];
+  const loopN = [];
   const train = [];
   const infer = [];
   const lat = [];
@@ -56,6 +72,8 @@ for (const id of models) {
     let t0 = performance.now();
     for (let i = 0; i < trainBatches; i++) await model.trainOnBatch(xs, target);
     train.push((trainBatches * B) / ((performance.now() - t0) / 1000));
+    loop1.push(await loopSpeed(model, xs, ys, trainBatches, 1));
+    if (threads > 1) loopN.push(await loopSpeed(model, xs, ys, trainBatches, threads));
     tf.tidy(() => model.predict(xs));
     t0 = performance.now();
     for (let i = 0; i < inferBatches; i++) {
@@ -76,7 +94,11 @@ for (const id of models) {
     model: id,
     impl: 'metaseries',
     backend: `tfjs-${backend}`,
-    trainSamplesPerSec: median(train),
+    // what `metaseries train` gets: pipeline's loop, data-parallel over `threads` threads
+    trainSamplesPerSec: threads > 1 ? median(loopN) : median(loop1),
+    threads,
+    trainSamplesPerSecOneThread: median(loop1),
+    trainOnBatchSamplesPerSec: median(train),
     inferSamplesPerSec: median(infer),
     latencyMsB1: median(lat),
     peakRssMb: process.resourceUsage().maxRSS / 1024,

@@ -27,7 +27,8 @@ export { BUNDLE_FORMAT_VERSION, MANIFEST_FILE, readVerifiedBundleFiles } from '.
 export type { BundleManifest, BundleFileEntry, BundleFiles, VerifiedBundleFiles } from './bundle/bundle-manifest.js';
 export { recoverBundleFolder, locateBundleFolder } from './bundle/atomic-bundle-folder.js';
 export type { LocatedBundleFolder } from './bundle/atomic-bundle-folder.js';
-export { trainModel, readCheckpoint } from './train/training-loop.js';
+export { trainModel, readCheckpoint, resolveThreads } from './train/training-loop.js';
+export { GradientWorkers, shardSizes, MIN_SHARD_ROWS, AUTO_SHARD_ROWS } from './train/data-parallel.js';
 export type { TrainModelOptions, TrainingBatch, BatchSource, TrainingHistory, EpochMetrics, CheckpointOptions, TrainingCheckpoint } from './train/training-loop.js';
 export type { ProgressEvent, ProgressListener } from './train/progress-event.js';
 export { fit, scoreRecords, loadRunData, splitRunData } from './train/fit.js';

@@ -186,6 +186,7 @@ const train = z.strictObject({
   shuffle: z.boolean().default(true),
   seed: z.number().int().default(42),
   backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow']).default('auto'),
+  threads: z.union([z.literal('auto'), positiveInt]).default('auto'),
 });
 
 /** The zod schema of the whole run config. */

@@ -209,6 +209,14 @@ export interface TrainConfig {
    * and store it in the bundle; binary and multiclass tasks only. Default: `true`.
    */
   calibrate: boolean;
+  /**
+   * Threads computing each batch's gradients (data parallel, Node only): the batch is cut into
+   * one shard per thread, worker threads hold model replicas, and the averaged gradient is the
+   * batch's exact gradient. `'auto'`: up to 4 of the machine's cores, at least 16 rows per shard.
+   * Results then depend on the thread count in the last float digits (summation order).
+   * `1` trains on the main thread alone. Default: `'auto'`.
+   */
+  threads: number | 'auto';
   /** Write a checkpoint every N epochs; `0` for never. Default: `0`. */
   checkpointEvery: number;
   /** Folder for checkpoints (relative to the config file). Default: `null` (the `fit` option `checkpointDir`). */

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
@@ -7,6 +8,7 @@ import { LrSchedule, type LrScheduleState } from './lr-schedule.js';
 import { PlateauTracker, type PlateauState } from './monitor.js';
 import type { ProgressListener } from './progress-event.js';
 import { clipByGlobalNorm, weightedLoss } from './task-loss.js';
+import { GradientWorkers, AUTO_SHARD_ROWS, type BatchGradients, type ShardableBatch } from './data-parallel.js';
 import { decodeTensors, encodeTensors, type TensorSpec } from './tensor-file.js';
 
 /** One training batch as plain typed data: model inputs by name, targets, optional per-record weights. */
@@ -134,6 +136,16 @@ function toTensor(d: TensorData): tf.Tensor {
   return tf.tensor(d.data, d.shape, d.dtype);
 }
 
+/**
+ * Threads for data-parallel gradients: `'auto'` uses up to 4 of the machine's cores (Node only),
+ * fewer when the batch cannot give each thread {@link AUTO_SHARD_ROWS} rows.
+ */
+export function resolveThreads(threads: number | 'auto', batchSize: number): number {
+  if (threads !== 'auto') return threads;
+  const cores = typeof process !== 'undefined' && process.versions?.node ? availableParallelism() : 1;
+  return Math.max(1, Math.min(4, cores, Math.floor(batchSize / AUTO_SHARD_ROWS)));
+}
+
 function aborted(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw new MetaseriesError('PIPELINE_ABORTED', 'training was cancelled', { value: String(signal.reason ?? 'aborted') });
 }
@@ -178,6 +190,23 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
   }
 
   const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const localGradients = (b: ShardableBatch): BatchGradients =>
+    tf.tidy(() => {
+      const inputs = model.inputNames.map((n) => {
+        const d = b.inputs[n];
+        if (!d) throw new MetaseriesError('PIPELINE_MISSING_INPUT', `batch lacks model input ${n}`, { field: n, expected: Object.keys(b.inputs).join(', ') });
+        return toTensor(d);
+      });
+      const y = toTensor(b.y);
+      const w = b.weights ? tf.tensor1d(b.weights) : undefined;
+      const { value, grads } = tf.variableGrads(() => {
+        const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
+        const pred = Array.isArray(out) ? out[outputIndex]! : out;
+        return weightedLoss(task, y, pred, w);
+      }, vars);
+      return { grads, loss: value.dataSync()[0]! };
+    });
+  const pool = await GradientWorkers.start(model, { threads: resolveThreads(train.threads, train.batchSize), task, outputIndex });
   const totalBatches = train.epochs * source.batchCount;
   const t0 = Date.now();
   let batchesRun = 0;
@@ -187,6 +216,7 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
     return ((Date.now() - t0) / 1000 / batchesRun) * Math.max(0, left);
   };
 
+  try {
   for (let epoch = startEpoch; epoch <= train.epochs && !stoppedEarly; epoch++) {
       aborted(signal);
       const lr = schedule.rateFor(epoch);
@@ -197,23 +227,12 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
       for await (const b of source.batches(epoch)) {
         aborted(signal);
         batch++;
-        const lossValue = tf.tidy(() => {
-          const inputs = model.inputNames.map((n) => {
-            const d = b.inputs[n];
-            if (!d) throw new MetaseriesError('PIPELINE_MISSING_INPUT', `batch lacks model input ${n}`, { field: n, expected: Object.keys(b.inputs).join(', ') });
-            return toTensor(d);
-          });
-          const y = toTensor(b.y);
-          const w = b.weights ? tf.tensor1d(b.weights) : undefined;
-          const { value, grads } = tf.variableGrads(() => {
-            const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
-            const pred = Array.isArray(out) ? out[outputIndex]! : out;
-            return weightedLoss(task, y, pred, w);
-          }, vars);
+        const { grads, loss: lossValue } = pool ? await pool.gradients(model, b, localGradients) : localGradients(b);
+        tf.tidy(() => {
           const g = train.clipNorm !== null ? clipByGlobalNorm(grads, train.clipNorm) : grads;
           optimizer.applyGradients(g);
-          return value.dataSync()[0]!;
         });
+        tf.dispose(Object.values(grads));
         if (!Number.isFinite(lossValue)) {
           throw new MetaseriesError('PIPELINE_LOSS_NOT_FINITE', `training loss became ${lossValue} at epoch ${epoch}, batch ${batch}: lower the learning rate or set train.clipNorm`, {
             field: 'train.learningRate',
@@ -252,6 +271,9 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
       if (cp && cp.every > 0 && (epoch % cp.every === 0 || stoppedEarly || epoch === train.epochs)) {
         await writeCheckpoint(model, optimizer, cp, { epoch, history, schedule: schedule.toJSON(), early: early?.state ?? null, optimizer: [], best: null, stoppedEarly }, best);
       }
+  }
+  } finally {
+    await pool?.close();
   }
   let bestEpoch = history.length ? history[history.length - 1]!.epoch! : 0;
   if (early && es && es.restoreBestWeights && best && early.state.best !== null) {

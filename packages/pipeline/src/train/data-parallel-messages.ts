@@ -1,0 +1,31 @@
+import type { Task, TensorDataMap, TensorData } from '@metaseries/core';
+
+/** Messages the main thread posts to a gradient worker. */
+export type WorkerRequest =
+  | {
+      type: 'init';
+      /** Backend the replica runs on (the main thread's). */
+      backend: string;
+      /** The model in the tfjs layers format (`serializeModel`). */
+      modelJson: Uint8Array;
+      weights: Uint8Array;
+      task: Task;
+      /** Which model output the loss reads. */
+      outputIndex: number;
+    }
+  | {
+      type: 'step';
+      /** Every model weight (`model.weights` order), as the main thread holds them now. */
+      weights: Float32Array[];
+      /** The worker's shard of the batch. */
+      inputs: TensorDataMap;
+      y: TensorData;
+      w?: Float32Array;
+    };
+
+/** Messages a gradient worker posts back. */
+export type WorkerReply =
+  | { type: 'ready' }
+  /** Gradients of the shard's mean loss, in `model.trainableWeights` order, and that loss. */
+  | { type: 'grads'; grads: Float32Array[]; loss: number }
+  | { type: 'error'; message: string; code: string | null; stack: string | null };

@@ -1,0 +1,82 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, initBackend, type DatasetSchema, type SeriesRecord } from '@metaseries/core';
+import { MetadataEncoder } from '@metaseries/encoders';
+import { batchSeries } from '@metaseries/data';
+import { buildModel } from '@metaseries/fusion';
+import { GradientWorkers, shardSizes, type BatchGradients, type ShardableBatch } from './data-parallel.js';
+import { weightedLoss } from './task-loss.js';
+import { resolveThreads } from './training-loop.js';
+
+const T = 12;
+const schema: DatasetSchema = {
+  version: 1,
+  channels: ['x', 'y'],
+  metadata: { kind: { kind: 'categorical' }, age: { kind: 'numeric' } },
+  context: {},
+  label: { name: 'label', task: 'multiclass', classes: ['a', 'b', 'c'] },
+} as DatasetSchema;
+
+function records(n: number): SeriesRecord[] {
+  const rng = createRng(3);
+  return Array.from({ length: n }, (_, i) => ({
+    id: `r${i}`,
+    values: [Float32Array.from({ length: T }, () => rng.normal()), Float32Array.from({ length: T }, () => rng.normal())],
+    metadata: { kind: ['u', 'v', 'w'][rng.int(3)]!, age: rng.normal() },
+    label: ['a', 'b', 'c'][i % 3]!,
+  }));
+}
+
+describe('data-parallel gradients over worker threads', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'cpu' });
+  });
+
+  it('cuts a batch into near-equal shards, the main thread first', () => {
+    expect(shardSizes(64, 2)).toEqual([32, 32]);
+    expect(shardSizes(10, 3)).toEqual([4, 3, 3]);
+    expect(resolveThreads(1, 64)).toBe(1);
+    expect(resolveThreads('auto', 16)).toBe(1); // 16 rows per thread at least
+  });
+
+  // (FCN and ResNet normalise batches, so their shards see per-shard statistics: close, not equal)
+  it.each(['lstm', 'transformer'] as const)('gives the gradient of the whole batch (%s encoder, early fusion, class weights)', async (encoder) => {
+    const recs = records(40);
+    const enc = MetadataEncoder.fit(schema, recs);
+    const encoded = enc.encodedSchema({ channels: 2, timeSteps: T, task: 'multiclass', outputs: 3 });
+    const model = buildModel({ encoder, fusion: 'early', dropout: 0 }, encoded, { seed: 1 });
+    const { series, mask } = batchSeries(recs, { timeSteps: T });
+    const inputs = { series, mask, ...enc.transform(recs, { timeSteps: T }) };
+    const y = { dtype: 'float32' as const, shape: [40, 3], data: new Float32Array(120) };
+    recs.forEach((_, i) => (y.data[i * 3 + (i % 3)] = 1));
+    const batch: ShardableBatch = { inputs, y, weights: Float32Array.from({ length: 40 }, (_, i) => 1 + (i % 4)) };
+    const vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const local = (b: ShardableBatch): BatchGradients =>
+      tf.tidy(() => {
+        const xs = model.inputNames.map((n) => tf.tensor(b.inputs[n]!.data, b.inputs[n]!.shape, b.inputs[n]!.dtype));
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.apply(xs, { training: true }) as tf.Tensor[] | tf.Tensor;
+          return weightedLoss('multiclass', tf.tensor(b.y.data, b.y.shape), Array.isArray(out) ? out[0]! : out, tf.tensor1d(b.weights!));
+        }, vars);
+        return { grads, loss: value.dataSync()[0]! };
+      });
+    const whole = local(batch);
+    const pool = await GradientWorkers.start(model, { threads: 3, task: 'multiclass', outputIndex: 0 });
+    expect(pool).not.toBeNull(); // the built worker script must be there (npm run build)
+    try {
+      expect(pool!.threads).toBe(3);
+      const split = await pool!.gradients(model, batch, local);
+      expect(split.loss).toBeCloseTo(whole.loss, 5);
+      for (const v of vars) {
+        const diff = tf.max(tf.abs(tf.sub(split.grads[v.name]!, whole.grads[v.name]!))).dataSync()[0]!;
+        expect(diff).toBeLessThan(1e-5);
+      }
+      // a batch too small for three shards of 2 rows runs on the main thread alone
+      const small = await pool!.gradients(model, { inputs: Object.fromEntries(Object.entries(inputs).map(([k, d]) => [k, { ...d, shape: [4, ...d.shape.slice(1)], data: d.data.slice(0, (d.data.length / 40) * 4) }])), y: { ...y, shape: [4, 3], data: y.data.slice(0, 12) }, weights: batch.weights!.slice(0, 4) }, local);
+      expect(Number.isFinite(small.loss)).toBe(true);
+      tf.dispose([...Object.values(split.grads), ...Object.values(small.grads)]);
+    } finally {
+      await pool!.close();
+      tf.dispose(Object.values(whole.grads));
+    }
+  });
+});

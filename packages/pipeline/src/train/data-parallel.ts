@@ -1,0 +1,182 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { serializeModel } from '../bundle/model-artifacts.js';
+import type { WorkerReply, WorkerRequest } from './data-parallel-messages.js';
+
+/** Smallest shard a thread is given (a batch that cannot give every thread this many runs on the main thread). */
+export const MIN_SHARD_ROWS = 2;
+
+/**
+ * Rows per thread below which `threads: 'auto'` uses fewer threads: on small batches of small
+ * models the messages cost more than the second core saves (measured: batch 16 of a 32-unit LSTM
+ * trained 1.5–2× slower on two threads than on one, on a loaded 2-core machine).
+ */
+export const AUTO_SHARD_ROWS = 16;
+
+/** The gradients of one batch and its mean loss. */
+export interface BatchGradients {
+  grads: tf.NamedTensorMap;
+  loss: number;
+}
+
+/** A batch as the training loop holds it (inputs by model input name, targets, record weights). */
+export interface ShardableBatch {
+  inputs: TensorDataMap;
+  y: TensorData;
+  weights?: Float32Array;
+}
+
+/** Computes a shard's gradients on the main thread (the training loop's own step). */
+export type LocalGradients = (batch: ShardableBatch) => BatchGradients;
+
+function workerScript(): URL | null {
+  const built = new URL('./gradient-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(built))) return built;
+  // Running from TypeScript sources (the package's tests): use the package's build.
+  const fromSource = new URL('../../dist/train/gradient-worker.js', import.meta.url);
+  return existsSync(fileURLToPath(fromSource)) ? fromSource : null;
+}
+
+function sliceRows(d: TensorData, start: number, end: number): TensorData {
+  const row = d.shape.slice(1).reduce((a, b) => a * b, 1);
+  // slice, not subarray: posting a view would copy its whole buffer
+  return { dtype: d.dtype, shape: [end - start, ...d.shape.slice(1)], data: d.data.slice(start * row, end * row) as TensorData['data'] };
+}
+
+function shardOf(batch: ShardableBatch, start: number, end: number): ShardableBatch {
+  const inputs: TensorDataMap = {};
+  for (const [k, v] of Object.entries(batch.inputs)) inputs[k] = sliceRows(v, start, end);
+  return { inputs, y: sliceRows(batch.y, start, end), ...(batch.weights && { weights: batch.weights.slice(start, end) }) };
+}
+
+/** Row counts of `threads` shards of a batch of `rows` (the main thread's first). */
+export function shardSizes(rows: number, threads: number): number[] {
+  const base = Math.floor(rows / threads);
+  return Array.from({ length: threads }, (_, i) => base + (i < rows % threads ? 1 : 0));
+}
+
+/**
+ * Data-parallel gradients over worker threads (Node): each step, the batch is cut into one shard
+ * per thread; every worker holds a replica of the model, receives the main thread's current
+ * weights with its shard and returns its shard's gradients, while the main thread computes its
+ * own. The gradients are averaged by shard size — the exact gradient of the batch's mean loss —
+ * and the optimizer runs once, on the main thread. tfjs-wasm runs one thread under Node, so this
+ * is how training uses the other cores.
+ *
+ * Batch normalisation sees per-shard statistics in training (as PyTorch's DataParallel does
+ * without SyncBatchNorm); its moving averages follow the main thread's shard.
+ */
+export class GradientWorkers {
+  private constructor(
+    private readonly workers: Worker[],
+    private readonly trainable: tf.Variable[],
+  ) {}
+
+  /** Threads computing gradients, the main thread included. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /**
+   * Starts `threads - 1` workers with a replica of `model` each; `null` when there is nothing to
+   * start (`threads` ≤ 1, or no built worker script, as when running from TypeScript sources).
+   */
+  static async start(model: tfl.LayersModel, options: { threads: number; task: Task; outputIndex: number }): Promise<GradientWorkers | null> {
+    const script = options.threads > 1 ? workerScript() : null;
+    if (!script) return null;
+    const { Worker } = await import('node:worker_threads');
+    const { modelJson, weights } = await serializeModel(model);
+    const workers = Array.from({ length: options.threads - 1 }, () => new Worker(script));
+    const pool = new GradientWorkers(workers, model.trainableWeights.map((w) => w.read() as tf.Variable));
+    try {
+      const init: WorkerRequest = { type: 'init', backend: tf.getBackend(), modelJson, weights, task: options.task, outputIndex: options.outputIndex };
+      await Promise.all(workers.map((w) => request(w, init)));
+    } catch (e) {
+      await pool.close();
+      throw e;
+    }
+    return pool;
+  }
+
+  /**
+   * The batch's gradients (averaged over shards) and mean loss. Batches too small to give every
+   * thread {@link MIN_SHARD_ROWS} rows run on the main thread alone.
+   */
+  async gradients(model: tfl.LayersModel, batch: ShardableBatch, local: LocalGradients): Promise<BatchGradients> {
+    const rows = batch.y.shape[0]!;
+    const sizes = shardSizes(rows, this.threads);
+    if (sizes[sizes.length - 1]! < MIN_SHARD_ROWS) return local(batch);
+    const weights = model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
+    let start = sizes[0]!;
+    const pending = this.workers.map((w, k) => {
+      const end = start + sizes[k + 1]!;
+      const shard = shardOf(batch, start, end);
+      start = end;
+      return request(w, { type: 'step', weights, inputs: shard.inputs, y: shard.y, ...(shard.weights && { w: shard.weights }) });
+    });
+    // the main thread's shard runs while the workers run theirs
+    const mine = local(shardOf(batch, 0, sizes[0]!));
+    let replies: WorkerReply[];
+    try {
+      replies = await Promise.all(pending);
+    } catch (e) {
+      tf.dispose(Object.values(mine.grads));
+      throw e;
+    }
+    let loss = mine.loss * sizes[0]!;
+    const grads = tf.tidy(() => {
+      const out: tf.NamedTensorMap = {};
+      for (let i = 0; i < this.trainable.length; i++) {
+        const v = this.trainable[i]!;
+        let g = tf.mul(mine.grads[v.name]!, sizes[0]!);
+        replies.forEach((r, k) => {
+          const part = (r as Extract<WorkerReply, { type: 'grads' }>).grads[i]!;
+          g = tf.add(g, tf.mul(tf.tensor(part, v.shape), sizes[k + 1]!));
+        });
+        out[v.name] = tf.div(g, rows);
+      }
+      return out;
+    });
+    replies.forEach((r, k) => (loss += (r as Extract<WorkerReply, { type: 'grads' }>).loss * sizes[k + 1]!));
+    tf.dispose(Object.values(mine.grads));
+    return { grads, loss: loss / rows };
+  }
+
+  /** Stops the workers. */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** Posts one request and waits for its reply (one request in flight per worker). */
+function request(worker: Worker, message: WorkerRequest): Promise<WorkerReply> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+    };
+    const onMessage = (reply: WorkerReply) => {
+      cleanup();
+      if (reply.type === 'error') {
+        reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined }));
+      } else resolve(reply);
+    };
+    const onError = (e: Error) => {
+      cleanup();
+      reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${e.message}`, {}, { cause: e }));
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker exited (code ${code}) during a step`, { value: code }));
+    };
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    worker.postMessage(message);
+  });
+}

@@ -1,0 +1,66 @@
+/*
+ * Worker-thread side of data-parallel training (see `data-parallel.ts`): holds a replica of the
+ * model, and for each step sets the replica's weights to the main thread's, computes the loss
+ * gradients of its shard of the batch and posts them back. The optimizer runs on the main thread
+ * only, so every replica sees the same weights at every step.
+ */
+import { parentPort } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { initBackend, type BackendName, type Task, type TensorData } from '@metaseries/core';
+import '@metaseries/encoders'; // registers the encoder layer classes the model may hold
+import '@metaseries/fusion'; // registers the fusion layer classes
+import { deserializeModel } from '../bundle/model-artifacts.js';
+import { weightedLoss } from './task-loss.js';
+import type { WorkerReply, WorkerRequest } from './data-parallel-messages.js';
+
+let model: tfl.LayersModel | null = null;
+let vars: tf.Variable[] = [];
+let task: Task = 'multiclass';
+let outputIndex = 0;
+
+const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
+
+function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
+  parentPort!.postMessage(message, transfer);
+}
+
+async function handle(msg: WorkerRequest): Promise<void> {
+  if (msg.type === 'init') {
+    await initBackend({ backend: msg.backend as BackendName });
+    model = await deserializeModel(msg.modelJson, msg.weights);
+    vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    task = msg.task;
+    outputIndex = msg.outputIndex;
+    reply({ type: 'ready' });
+    return;
+  }
+  const m = model!;
+  const weights = m.weights;
+  tf.tidy(() => {
+    msg.weights.forEach((w, i) => weights[i]!.write(tf.tensor(w, weights[i]!.shape as number[])));
+  });
+  const grads: Float32Array[] = [];
+  const loss = tf.tidy(() => {
+    const inputs = m.inputNames.map((n) => toTensor(msg.inputs[n]!));
+    const y = toTensor(msg.y);
+    const w = msg.w ? tf.tensor1d(msg.w) : undefined;
+    const { value, grads: g } = tf.variableGrads(() => {
+      const out = m.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
+      return weightedLoss(task, y, Array.isArray(out) ? out[outputIndex]! : out, w);
+    }, vars);
+    for (const v of vars) grads.push(g[v.name]!.dataSync() as Float32Array);
+    return value.dataSync()[0]!;
+  });
+  reply({ type: 'grads', grads, loss }, grads.map((g) => g.buffer as ArrayBuffer));
+}
+
+let queue = Promise.resolve();
+parentPort!.on('message', (msg: WorkerRequest) => {
+  queue = queue
+    .then(() => handle(msg))
+    .catch((e: unknown) => {
+      const err = e as Error & { code?: string };
+      reply({ type: 'error', message: err.message ?? String(e), code: err.code ?? null, stack: err.stack ?? null });
+    });
+});

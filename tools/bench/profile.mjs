@@ -1,0 +1,55 @@
+// Where a training step's time goes: runs N training batches of one workload on one backend
+// under the V8 sampling profiler and prints the functions with the most self time (the profile
+// that guides the speed work; see README "Profile").
+// Usage: node tools/bench/profile.mjs [--model M1] [--backend wasm] [--batches 10] [--top 25]
+import { Session } from 'node:inspector/promises';
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@metaseries/core';
+import { B, CLASSES, makeRecords, buildWorkload } from './models.mjs';
+
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : fallback;
+};
+const id = arg('model', 'M1');
+const backend = arg('backend', 'wasm');
+const batches = Number(arg('batches', 10));
+const top = Number(arg('top', 25));
+
+await initBackend({ backend });
+const { model, encoded } = buildWorkload(id, makeRecords(200));
+const xs = model.inputNames.map((n) => {
+  const spec = encoded.inputs.find((s) => s.name === n);
+  const shape = [B, ...spec.shape.map((d) => (d === null ? 100 : d))];
+  if (spec.role === 'mask') return tf.ones(shape);
+  if (spec.dtype === 'int32') return tf.zeros(shape, 'int32');
+  return tf.randomNormal(shape, 0, 1, 'float32', 7);
+});
+const ys = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % CLASSES), 'int32'), CLASSES);
+const target = model.outputs.length > 1 ? [ys, ...model.outputs.slice(1).map((o) => tf.zeros([B, ...o.shape.slice(1)]))] : ys;
+await model.trainOnBatch(xs, target); // warm-up
+
+const session = new Session();
+session.connect();
+await session.post('Profiler.enable');
+await session.post('Profiler.setSamplingInterval', { interval: 200 });
+await session.post('Profiler.start');
+const t0 = performance.now();
+for (let i = 0; i < batches; i++) await model.trainOnBatch(xs, target);
+const ms = performance.now() - t0;
+const { profile } = await session.post('Profiler.stop');
+
+// self time per function (by name + file), from sample counts
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const counts = new Map();
+for (const s of profile.samples) counts.set(s, (counts.get(s) ?? 0) + 1);
+const self = new Map();
+for (const [nodeId, c] of counts) {
+  const f = byId.get(nodeId).callFrame;
+  const key = `${f.functionName || '(anonymous)'}  ${(f.url.split('node_modules/')[1] ?? f.url.split('/').slice(-2).join('/')) || ''}:${f.lineNumber + 1}`;
+  self.set(key, (self.get(key) ?? 0) + c);
+}
+const total = profile.samples.length;
+console.log(`${id} on ${backend}: ${batches} batches of ${B} in ${ms.toFixed(0)} ms = ${((batches * B) / (ms / 1000)).toFixed(0)} samples/s`);
+console.log('self %  function  location');
+for (const [k, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
