@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { isMetaseriesError } from '@metaseries/core';
-import { parseDecimal } from './fast-csv.js';
+import { parseDecimal, RowParser } from './fast-csv.js';
 import { loadDataset } from './load-dataset.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
@@ -35,6 +35,48 @@ describe('parseDecimal (the fast path number parser)', () => {
     for (const s of ['', ' 1', '1 ', 'NA', '?', '0x10', '1e', '.', '-', '1.2.3', '1234567890123456', 'Infinity', '1e999']) {
       expect(parseDecimal(bytes(s), 0, s.length)).toBeNaN();
     }
+  });
+});
+
+describe('RowParser (one pass over the bytes of each line)', () => {
+  /** Parses `text` with column 1 numeric; returns what the callback saw per line, and the lines sent to the general path. */
+  function run(text: string, columns = 3): { rows: Array<[number, number, string]>; general: number[] } {
+    const rows: Array<[number, number, string]> = [];
+    const general: number[] = [];
+    const buf = Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'latin1');
+    const parser: RowParser = new RowParser(columns, [1], (b, line) => {
+      rows.push([line, parser.nums[1]!, b.subarray(parser.starts[0]!, parser.ends[0]!).toString('latin1')]);
+      return true;
+    });
+    parser.parse(buf, 0, buf.length, 1, (_b, _s, _e, line) => general.push(line), 1000);
+    return { rows, general };
+  }
+
+  it('reads a numeric cell exactly as parseDecimal does, whatever its text', () => {
+    const cell = fc.oneof(
+      fc.double({ noNaN: true }).map((x) => String(x)),
+      fc.stringMatching(/^[+-]?[0-9]{0,18}(\.[0-9]{0,18})?([eE][+-]?[0-9]{0,7})?$/),
+      fc.string({ maxLength: 6 }).filter((x) => !/[,\n\r"\u0080-\uffff]/.test(x)),
+    );
+    fc.assert(
+      fc.property(cell, (c) => {
+        const { rows, general } = run(`id,${c},z`);
+        expect(general).toEqual([]);
+        expect(Object.is(rows[0]![1], parseDecimal(Buffer.from(c, 'latin1'), 0, c.length))).toBe(true);
+      }),
+      { numRuns: 5000, seed: 3 },
+    );
+  });
+
+  it('counts lines, skips blank ones, sends odd lines (cells, quotes, bytes, CR, length) to the general path', () => {
+    const text = ['a,1,x', '', 'b,2', 'c,3,x,y', 'd,"4",x', 'e,5,\u00e9', 'f,6\r,x', 'g,7,x\r', '\r', `h,8,${'x'.repeat(1001)}`, 'i,-0,x'].join('\n');
+    const { rows, general } = run(text);
+    expect(rows.map(([line, v, id]) => [line, v, id])).toEqual([
+      [1, 1, 'a'],
+      [8, 7, 'g'],
+      [11, -0, 'i'],
+    ]);
+    expect(general).toEqual([3, 4, 5, 6, 7, 10]);
   });
 });
 

@@ -6,27 +6,22 @@ import { DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 
 /**
  * The byte-level fast path of the CSV loaders. Lines are read as bytes, never decoded as a whole:
- * a plain line (ASCII, no quote) is handed to `row`, which parses the cells it needs straight from
- * the bytes into numbers; anything else — a quote, a non-ASCII byte, a cell the row handler does
- * not accept — is decoded and split by the general path ({@link splitCsvLine}: papaparse for
- * quotes) and handed to `slow`, which runs the original checks and throws their precise errors.
- * So the fast path changes speed, never results or messages.
+ * after the header, blocks of complete lines go to a {@link RowParser}, which splits and parses
+ * each plain line (ASCII, no quote, the header's number of cells) in one pass over its bytes and
+ * hands it to the loader's row callback. Any other line — a quote, a non-ASCII byte, a cell the
+ * callback does not accept — is decoded and split by the general path ({@link splitCsvLine}:
+ * papaparse for quotes) and handed to `slow`, which runs the original checks and throws their
+ * precise errors. So the fast path changes speed, never results or messages.
  */
 export interface CsvScanHandlers {
-  /** The header (the first non-blank line), decoded and split by the general path. */
-  header(cells: string[], line: number): void;
-  /**
-   * A line of ASCII bytes without a quote, `buf[start, end)` (no line ending). Returns `false`,
-   * without side effects, when it wants the general path for this line instead.
-   */
-  row(buf: Uint8Array, start: number, end: number, line: number): boolean;
+  /** The header (the first non-blank line), decoded and split by the general path; returns the parser for the data lines. */
+  header(cells: string[], line: number): RowParser;
   /** A line the fast path did not take, decoded and split (blank lines are skipped). */
   slow(cells: string[], line: number): void;
 }
 
 const NL = 10;
 const CR = 13;
-const QUOTE = 34;
 
 /** Streams `file` through `handlers` (see {@link CsvScanHandlers}); returns whether a header was seen. */
 export async function scanCsv(file: string, handlers: CsvScanHandlers, options: { delimiter?: string; maxLineLength?: number } = {}): Promise<boolean> {
@@ -43,41 +38,34 @@ export async function scanCsv(file: string, handlers: CsvScanHandlers, options: 
   }
   const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let lineNo = 0;
-  let sawHeader = false;
+  let parser: RowParser | undefined;
   const tooLong = (line: number): never => {
     throw new MetaseriesError('LOAD_LINE_TOO_LONG', `a line is longer than ${maxLineLength} characters`, { file, line, expected: `<= ${maxLineLength} characters` });
   };
+  /** The general path for `buf[start, end)` (no line ending). */
   const general = (buf: Uint8Array, start: number, end: number, line: number): void => {
+    if (end > start && buf[end - 1] === CR) end--;
+    if (end - start > maxLineLength && (end - start > 4 * maxLineLength || characters(buf.subarray(start, end)) > maxLineLength)) tooLong(line);
     let text: string;
     try {
       text = decoder.decode(buf.subarray(start, end));
     } catch (e) {
       throw new MetaseriesError('LOAD_BAD_ENCODING', 'the file is not valid UTF-8', { file, line }, { cause: e });
     }
-    if (text.length > maxLineLength) tooLong(line);
     const cells = splitCsvLine(text, delimiter, file, line);
     if (!cells) return;
-    if (!sawHeader) {
-      sawHeader = true;
-      handlers.header(cells, line);
-    } else handlers.slow(cells, line);
+    if (!parser) parser = handlers.header(cells, line);
+    else handlers.slow(cells, line);
   };
-  const line = (buf: Uint8Array, start: number, end: number): void => {
-    const n = ++lineNo;
-    if (end > start && buf[end - 1] === CR) end--;
-    if (end === start) return;
-    if (!sawHeader) return general(buf, start, end, n);
-    if (end - start > maxLineLength) {
-      let plain = true;
-      for (let i = start; i < end; i++) if (buf[i]! >= 0x80) plain = false;
-      if (plain) tooLong(n); // ASCII: bytes are characters
-      return general(buf, start, end, n);
+  /** Complete lines `buf[start, end)`, `end` just past a newline. */
+  const block = (buf: Buffer, start: number, end: number): void => {
+    let pos = start;
+    while (!parser && pos < end) {
+      const nl = buf.indexOf(NL, pos);
+      general(buf, pos, nl, ++lineNo);
+      pos = nl + 1;
     }
-    for (let i = start; i < end; i++) {
-      const c = buf[i]!;
-      if (c >= 0x80 || c === QUOTE) return general(buf, start, end, n);
-    }
-    if (!handlers.row(buf, start, end, n)) general(buf, start, end, n);
+    if (parser && pos < end) lineNo = parser.parse(buf, pos, end, lineNo + 1, general, maxLineLength) - 1;
   };
   // small files get a small buffer (as readLineBatches)
   const stream = createReadStream(file, { highWaterMark: Math.max(1024, Math.min(1 << 20, size + 1)) });
@@ -90,21 +78,17 @@ export async function scanCsv(file: string, handlers: CsvScanHandlers, options: 
         first = false;
         if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3); // byte-order mark
       }
-      let pos = 0;
-      let nl: number;
-      while ((nl = buf.indexOf(NL, pos)) >= 0) {
-        line(buf, pos, nl);
-        pos = nl + 1;
-      }
-      rest = buf.subarray(pos);
+      const last = buf.lastIndexOf(NL);
+      if (last >= 0) block(buf, 0, last + 1);
+      rest = buf.subarray(last + 1);
       // bounded memory: a line without end longer than the limit (UTF-8: at least bytes / 4 characters)
       if (rest.length > maxLineLength && (rest.length > 4 * maxLineLength || characters(rest) > maxLineLength)) tooLong(lineNo + 1);
     }
   } finally {
     stream.destroy();
   }
-  if (rest && rest.length > 0) line(rest, 0, rest.length);
-  return sawHeader;
+  if (rest && rest.length > 0) block(Buffer.concat([rest, Buffer.from([NL])]), 0, rest.length + 1); // a last line without newline
+  return parser !== undefined;
 }
 
 /** UTF-16 length of UTF-8 bytes (leaders count 1, 4-byte leaders 2). */
@@ -117,41 +101,144 @@ function characters(b: Uint8Array): number {
   return n;
 }
 
+/** Row callback of a {@link RowParser}: `false` (with no side effect) sends the line to the general path. */
+export type RowCallback = (buf: Uint8Array, line: number) => boolean;
+
 /**
- * Cell boundaries of one plain line, reused from row to row: `split` fills `starts`/`ends` and
- * returns the number of cells (0 when it is not exactly `expected`, so that the general path
- * reports the bad line).
+ * Splits and parses plain CSV lines in one pass over their bytes. For each line it fills
+ * `starts`/`ends` (cell byte ranges) and, for the columns flagged numeric, `nums` with the value
+ * of a plain decimal cell exactly as `Number()` reads it ({@link parseDecimal}'s grammar and
+ * limits), `NaN` for an empty cell or any other text. Lines with a quote, a non-ASCII byte, a
+ * stray carriage return, another number of cells than the header, or more than `maxLineLength`
+ * bytes go to the general path, as do lines the callback refuses.
  */
-export class CellSplitter {
+export class RowParser {
   readonly starts: Int32Array;
   readonly ends: Int32Array;
+  readonly nums: Float64Array;
+  private readonly numeric: Uint8Array;
   private readonly delimiter: number;
 
   constructor(
-    readonly expected: number,
+    readonly columns: number,
+    numericColumns: number[],
+    private readonly row: RowCallback,
     delimiter = ',',
   ) {
-    this.starts = new Int32Array(expected);
-    this.ends = new Int32Array(expected);
+    this.starts = new Int32Array(columns);
+    this.ends = new Int32Array(columns);
+    this.nums = new Float64Array(columns);
+    this.numeric = new Uint8Array(columns);
+    for (const c of numericColumns) this.numeric[c] = 1;
     this.delimiter = delimiter.charCodeAt(0);
   }
 
-  split(buf: Uint8Array, start: number, end: number): boolean {
+  /**
+   * Parses the complete lines of `buf[start, end)` (each ending in a newline), the first being line
+   * number `line`; returns the number of the line after the last.
+   */
+  parse(buf: Uint8Array, start: number, end: number, line: number, general: (buf: Uint8Array, start: number, end: number, line: number) => void, maxLineLength: number): number {
+    const { starts, ends, nums, numeric, columns } = this;
     const d = this.delimiter;
-    const n = this.expected;
-    let k = 0;
-    this.starts[0] = start;
-    for (let i = start; i < end; i++) {
-      if (buf[i] === d) {
-        if (k + 1 >= n) return false;
-        this.ends[k] = i;
+    let i = start;
+    while (i < end) {
+      const ls = i;
+      let k = 0;
+      let ok = true;
+      let b = buf[i]!;
+      for (;;) {
+        starts[k] = i;
+        if (numeric[k] === 1) {
+          let neg = false;
+          if (b === 45) {
+            neg = true;
+            b = buf[++i]!;
+          } else if (b === 43) b = buf[++i]!;
+          let mant = 0;
+          let sig = 0;
+          let any = false;
+          let exp = 0;
+          while (b >= 48 && b <= 57) {
+            any = true;
+            if (sig > 0 || b !== 48) sig++;
+            mant = mant * 10 + (b - 48);
+            b = buf[++i]!;
+          }
+          if (b === 46) {
+            b = buf[++i]!;
+            while (b >= 48 && b <= 57) {
+              any = true;
+              if (sig > 0 || b !== 48) sig++;
+              mant = mant * 10 + (b - 48);
+              exp--;
+              b = buf[++i]!;
+            }
+          }
+          if (any && (b === 101 || b === 69)) {
+            b = buf[++i]!;
+            let eneg = false;
+            if (b === 45 || b === 43) {
+              eneg = b === 45;
+              b = buf[++i]!;
+            }
+            let e = 0;
+            let digits = 0;
+            while (b >= 48 && b <= 57) {
+              e = e * 10 + (b - 48);
+              digits++;
+              b = buf[++i]!;
+            }
+            if (digits === 0 || digits > 5) any = false;
+            exp += eneg ? -e : e;
+          }
+          let v = NaN;
+          if (any && sig <= 15) {
+            if (exp === 0) v = mant;
+            else if (exp > 0 && exp <= 22) v = mant * POW10[exp]!;
+            else if (exp < 0 && exp >= -22) v = mant / POW10[-exp]!;
+            else if (mant === 0) v = 0;
+            if (neg) v = -v;
+          }
+          if (b !== d && b !== NL && b !== CR) {
+            v = NaN; // not a plain number: the callback decides (its general parser reads the text)
+            while (b !== d && b !== NL && b !== CR) {
+              if (b === 34 || b >= 0x80) ok = false;
+              b = buf[++i]!;
+            }
+          }
+          nums[k] = v;
+        } else {
+          while (b !== d && b !== NL && b !== CR) {
+            if (b === 34 || b >= 0x80) ok = false;
+            b = buf[++i]!;
+          }
+        }
+        ends[k] = i;
         k++;
-        this.starts[k] = i + 1;
+        if (b !== d) break;
+        if (k === columns) {
+          ok = false; // more cells than the header
+          break;
+        }
+        b = buf[++i]!;
       }
+      let le = i; // line end (no CR)
+      if (b === CR && buf[i + 1] === NL) i++;
+      else if (b !== NL) {
+        ok = false;
+        while (buf[i] !== NL) i++;
+        le = i;
+      }
+      i++; // past the newline
+      if (k !== columns || le - ls > maxLineLength) ok = false;
+      if (le === ls) {
+        line++; // blank line
+        continue;
+      }
+      if (!ok || !this.row(buf, line)) general(buf, ls, le, line);
+      line++;
     }
-    if (k + 1 !== n) return false;
-    this.ends[k] = end;
-    return true;
+    return line;
   }
 }
 

@@ -1,6 +1,6 @@
 import { MetaseriesError, type ContextKind, type ContextValue, type SeriesRecord } from '@metaseries/core';
 import { columnIndex, parseTime } from './read-csv.js';
-import { scanCsv, CellSplitter, parseDecimal, asciiText, IdCache } from './fast-csv.js';
+import { scanCsv, RowParser, asciiText, IdCache } from './fast-csv.js';
 import { contextValue } from './cell-values.js';
 
 /** One context table to read (`data.context`, resolved). */
@@ -38,7 +38,7 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
     let iId = 0;
     let iTime = 0;
     let iField: number[] = [];
-    let cells!: CellSplitter;
+    let parser!: RowParser;
     const ids = new IdCache();
     let lastId: string | undefined;
     let lastTrack: TrackBuilder | undefined;
@@ -72,9 +72,8 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
       for (let k = 0; k < fields.length; k++) row[k] = contextValue(fields[k]![1], c[iField[k]!]!.trim(), { file, line, field: fields[k]![0], recordId: id });
       push(track, t.value, row);
     };
-    const fast = (buf: Uint8Array, start: number, end: number, line: number): boolean => {
-      if (!cells.split(buf, start, end)) return false;
-      const { starts, ends } = cells;
+    const fast = (buf: Uint8Array, line: number): boolean => {
+      const { starts, ends, nums } = parser;
       const s = starts[iId]!;
       const e = ends[iId]!;
       if (e === s || buf[s]! <= 32 || buf[e - 1]! <= 32) return false;
@@ -84,7 +83,7 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
         ignored++;
         return true;
       }
-      let t = parseDecimal(buf, starts[iTime]!, ends[iTime]!);
+      let t = nums[iTime]!;
       let isDate = false;
       if (t !== t) {
         try {
@@ -102,7 +101,7 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
         const kind = fields[k]![1];
         if (cs === ce) row[k] = null;
         else if (kind === 'numeric') {
-          const v = parseDecimal(buf, cs, ce);
+          const v = nums[iField[k]!]!;
           row[k] = v === v ? v : contextValue(kind, asciiText(buf, cs, ce).trim(), { file, line, field: fields[k]![0], recordId: id });
         } else row[k] = contextValue(kind, asciiText(buf, cs, ce).trim(), { file, line, field: fields[k]![0], recordId: id });
       }
@@ -118,9 +117,9 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
           iId = idx.get(table.id)!;
           iTime = idx.get(table.time)!;
           iField = fields.map(([f]) => idx.get(f)!);
-          cells = new CellSplitter(header.length);
+          parser = new RowParser(header.length, [iTime, ...fields.flatMap(([, kind], k) => (kind === 'numeric' ? [iField[k]!] : []))], fast);
+          return parser;
         },
-        row: fast,
         slow,
       },
       { maxLineLength },

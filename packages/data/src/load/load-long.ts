@@ -1,6 +1,6 @@
 import { MetaseriesError } from '@metaseries/core';
 import { columnIndex, parseTime } from './read-csv.js';
-import { scanCsv, CellSplitter, parseDecimal, asciiText, IdCache } from './fast-csv.js';
+import { scanCsv, RowParser, asciiText, IdCache } from './fast-csv.js';
 import { LongAccumulator, checkLabel, seriesNumber, type SeriesParts } from './series-parts.js';
 
 /** What the long loader needs from `data.series`. */
@@ -33,7 +33,7 @@ export async function loadLongCsv(file: string, src: LongCsvOptions): Promise<Se
   let iTime = 0;
   let iCh: number[] = [];
   let iLabel = -1;
-  let cells!: CellSplitter;
+  let parser!: RowParser;
   const ids = new IdCache();
   let values = new Float64Array(0);
 
@@ -51,24 +51,19 @@ export async function loadLongCsv(file: string, src: LongCsvOptions): Promise<Se
     acc!.add(id, row[iTime]!, values, label, line);
   };
 
-  const fastRow = (buf: Uint8Array, start: number, end: number, line: number): boolean => {
-    if (!cells.split(buf, start, end)) return false;
-    const { starts, ends } = cells;
+  const fastRow = (buf: Uint8Array, line: number): boolean => {
+    const { starts, ends, nums } = parser;
     const s = starts[iId]!;
     const e = ends[iId]!;
     if (e === s || buf[s]! <= 32 || buf[e - 1]! <= 32) return false; // empty or to be trimmed
-    const id = ids.text(buf, s, e);
     for (let k = 0; k < iCh.length; k++) {
       const c = iCh[k]!;
-      const cs = starts[c]!;
-      const ce = ends[c]!;
-      if (cs === ce) values[k] = NaN;
-      else {
-        const v = parseDecimal(buf, cs, ce);
-        values[k] = v === v ? v : seriesNumber(asciiText(buf, cs, ce), { file, line, field: channels[k]!, recordId: id });
-      }
+      const v = nums[c]!;
+      if (v !== v && ends[c] !== starts[c]) return false; // not a plain number (NA, spaces, …): the general path
+      values[k] = v;
     }
-    let t = parseDecimal(buf, starts[iTime]!, ends[iTime]!);
+    const id = ids.text(buf, s, e);
+    let t = nums[iTime]!;
     let isDate = false;
     if (t !== t) {
       // a date-time; a bad stamp goes to the general path, which reports problems in its own order
@@ -100,11 +95,11 @@ export async function loadLongCsv(file: string, src: LongCsvOptions): Promise<Se
         iTime = idx.get(timeCol)!;
         iCh = channels.map((c) => idx.get(c)!);
         iLabel = src.label ? idx.get(src.label)! : -1;
-        cells = new CellSplitter(header.length);
         values = new Float64Array(channels.length);
         acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
+        parser = new RowParser(header.length, [iTime, ...iCh], fastRow);
+        return parser;
       },
-      row: fastRow,
       slow: slowRow,
     },
     { maxLineLength: src.maxLineLength },

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import type { SeriesRecord } from '@metaseries/core';
-import { fitNormaliser, applyNormaliser } from './normaliser.js';
+import { fitNormaliser, applyNormaliser, statistics } from './normaliser.js';
 import { asTrainIndices, splitDataset } from '../split/split-dataset.js';
 
 const rec = (id: string, values: number[][], regime = 'a'): SeriesRecord => ({ id, values: values.map((v) => Float32Array.from(v)), metadata: { regime } });
@@ -89,6 +89,65 @@ describe('normalisers (properties on random data)', () => {
         }
       }),
       { numRuns: 150, seed: 21 },
+    );
+  });
+});
+
+describe('per context group normalisation against a step-by-step reference', () => {
+  // the reference: every value of every step pushed into its group's list, statistics() over each list
+  const regime = fc.constantFrom<string | number | null>('idle', 'load', 3, null);
+  const record = fc.integer({ min: 0, max: 25 }).chain((T) =>
+    fc.record({
+      a: fc.array(fc.oneof(fc.double({ min: -50, max: 50, noNaN: true }), fc.constant(NaN)), { minLength: T, maxLength: T }),
+      b: fc.array(fc.double({ min: -5, max: 5, noNaN: true }), { minLength: T, maxLength: T }),
+      groups: fc.array(regime, { minLength: T, maxLength: T }),
+      mask: fc.array(fc.constantFrom(0, 1, 1, 1), { minLength: T, maxLength: T }),
+    }),
+  );
+
+  it('fits the same statistics and scales every step by its group (unseen or missing group: overall)', () => {
+    fc.assert(
+      fc.property(fc.array(record, { minLength: 1, maxLength: 6 }), fc.constantFrom('zscore' as const, 'minmax' as const, 'robust' as const), (raw, method) => {
+        const records: SeriesRecord[] = raw.map((r, i) => ({
+          id: `r${i}`,
+          values: [Float32Array.from(r.a), Float32Array.from(r.b)],
+          metadata: {},
+          alignedContext: { values: { mode: r.groups }, mask: { mode: Uint8Array.from(r.mask) } },
+        }));
+        const train = asTrainIndices(records.map((_, i) => i).filter((i) => i !== 1)); // record 1 (if any) is held out
+        const state = fitNormaliser(records, train, { method, scope: 'group', groupBy: 'mode', groupSource: 'context' });
+        const groupOf = (r: SeriesRecord, t: number) => {
+          const v = r.alignedContext!.values.mode![t];
+          return v === null || v === undefined || r.alignedContext!.mask.mode![t] === 0 ? undefined : String(v);
+        };
+        const lists = new Map<string, number[][]>();
+        for (const i of train) {
+          const r = records[i]!;
+          for (let t = 0; t < r.values[0]!.length; t++) {
+            const g = groupOf(r, t);
+            if (g === undefined) continue;
+            if (!lists.has(g)) lists.set(g, [[], []]);
+            lists.get(g)!.forEach((l, c) => l.push(r.values[c]![t]!));
+          }
+        }
+        const expected: Record<string, { center: number[]; scale: number[] }> = { '*': fitNormaliser(records, train, { method }).stats['*']! };
+        for (const [g, chans] of lists) {
+          const st = chans.map((l) => statistics(l, method));
+          expected[`=${g}`] = { center: st.map((s) => s.center), scale: st.map((s) => s.scale) };
+        }
+        expect(state.stats).toEqual(expected);
+        const out = applyNormaliser(state, records);
+        records.forEach((r, i) =>
+          r.values.forEach((ch, c) =>
+            ch.forEach((v, t) => {
+              const g = groupOf(r, t);
+              const st = (g !== undefined ? state.stats[`=${g}`] : undefined) ?? state.stats['*']!;
+              expect(Object.is(out[i]!.values[c]![t], Math.fround((v - st.center[c]!) / st.scale[c]!))).toBe(true);
+            }),
+          ),
+        );
+      }),
+      { numRuns: 200, seed: 13 },
     );
   });
 });

@@ -76,10 +76,6 @@ class Moments {
     if (v > this.hi) this.hi = v;
   }
 
-  addAll(values: ArrayLike<number>): void {
-    for (let i = 0; i < values.length; i++) this.add(values[i]!);
-  }
-
   result(method: 'zscore' | 'minmax'): { center: number; scale: number } {
     const { n, sum, sumSq, lo, hi } = this;
     if (n === 0) return { center: 0, scale: 1 };
@@ -97,12 +93,33 @@ function collector(method: NormaliseMethod): Collector {
   return method === 'robust' ? [] : new Moments();
 }
 
-function collect(c: Collector, values: ArrayLike<number>, t?: number): void {
-  if (c instanceof Moments) {
-    if (t === undefined) c.addAll(values);
-    else c.add(values[t]!);
-  } else if (t === undefined) for (let i = 0; i < values.length; i++) c.push(values[i]!);
-  else c.push(values[t]!);
+/** Adds `values[from, to)` (default: all) to a collector, in order. */
+function collect(c: Collector, values: ArrayLike<number>, from = 0, to = values.length): void {
+  if (c instanceof Moments) for (let i = from; i < to; i++) c.add(values[i]!);
+  else for (let i = from; i < to; i++) c.push(values[i]!);
+}
+
+/**
+ * The steps of a record cut into runs of one group value (`undefined`: no group — missing value or
+ * mask 0), covering `[0, T)` in order: a regime logged every few steps gives a handful of runs, so
+ * groups are resolved per run, not per step.
+ */
+function groupRuns(steps: { values: ContextValue[]; mask: Uint8Array | undefined }, T: number): { ends: number[]; values: Array<ContextValue | undefined> } {
+  const ends: number[] = [];
+  const values: Array<ContextValue | undefined> = [];
+  const { mask } = steps;
+  let prev: ContextValue | undefined;
+  for (let t = 0; t < T; t++) {
+    let v: ContextValue | undefined = steps.values[t];
+    if (v === null || (mask && mask[t] === 0)) v = undefined;
+    if (t > 0 && v === prev) ends[ends.length - 1] = t + 1;
+    else {
+      ends.push(t + 1);
+      values.push(v);
+    }
+    prev = v;
+  }
+  return { ends, values };
 }
 
 function finish(c: Collector, method: NormaliseMethod): { center: number; scale: number } {
@@ -179,13 +196,18 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
         for (let c = 0; c < channels; c++) collect(b[c]!, r.values[c]!);
         continue;
       }
-      const cache = new Map<ContextValue, Collector[] | undefined>();
-      for (let t = 0; t < T; t++) {
-        const v = steps.values[t];
-        if (v === null || v === undefined || (steps.mask && steps.mask[t] === 0)) continue;
-        let b = cache.get(v);
-        if (b === undefined) cache.set(v, (b = bucket(String(v))));
-        for (let c = 0; c < channels; c++) collect(b![c]!, r.values[c]!, t);
+      const cache = new Map<ContextValue, Collector[]>();
+      const runs = groupRuns(steps, T);
+      let start = 0;
+      for (let k = 0; k < runs.ends.length; k++) {
+        const v = runs.values[k];
+        const end = runs.ends[k]!;
+        if (v !== undefined) {
+          let b = cache.get(v);
+          if (b === undefined) cache.set(v, (b = bucket(String(v))));
+          for (let c = 0; c < channels; c++) collect(b[c]!, r.values[c]!, start, end);
+        }
+        start = end;
       }
     }
     for (const [g, chans] of groups) {
@@ -229,39 +251,35 @@ export function applyNormaliser(state: NormaliserState, records: readonly Series
     }
     const overall = state.scope === 'instance' ? fitStats([r], state.channels, state.method, 'channel') : state.stats['*']!;
     const T = r.values[0]?.length ?? 0;
-    // the statistics of each step: one object for the whole record, or one per step (context groups)
-    let perStep: ChannelStats[] | undefined;
-    let whole = overall;
+    // the statistics of each run of steps: one run for the whole record, or runs of one context group
+    let ends = [T];
+    let runStats = [overall];
     if (state.scope === 'group') {
       const steps = stepGroups(r, { groupBy: state.groupBy, groupSource: state.groupSource ?? 'metadata' });
-      if (typeof steps === 'string') whole = state.stats[`=${steps}`] ?? overall;
+      if (typeof steps === 'string') runStats = [state.stats[`=${steps}`] ?? overall];
       else {
+        const runs = groupRuns(steps, T);
         const cache = new Map<ContextValue, ChannelStats>();
-        perStep = new Array<ChannelStats>(T);
-        for (let t = 0; t < T; t++) {
-          const v = steps.values[t];
-          if (v === null || v === undefined || (steps.mask && steps.mask[t] === 0)) {
-            perStep[t] = overall;
-            continue;
-          }
+        ends = runs.ends;
+        runStats = runs.values.map((v) => {
+          if (v === undefined) return overall;
           let st = cache.get(v);
           if (st === undefined) cache.set(v, (st = state.stats[`=${String(v)}`] ?? overall));
-          perStep[t] = st;
-        }
+          return st;
+        });
       }
     }
     const values = r.values.map((ch, c) => {
       const out = new Float32Array(ch.length);
-      if (perStep) {
-        for (let i = 0; i < ch.length; i++) {
-          const st = perStep[i] ?? overall;
-          out[i] = (ch[i]! - st.center[c]!) / st.scale[c]!;
-        }
-      } else {
-        const center = whole.center[c]!;
-        const scale = whole.scale[c]!;
-        for (let i = 0; i < ch.length; i++) out[i] = (ch[i]! - center) / scale;
+      let start = 0;
+      for (let k = 0; k < ends.length; k++) {
+        const end = Math.min(ends[k]!, ch.length);
+        const center = runStats[k]!.center[c]!;
+        const scale = runStats[k]!.scale[c]!;
+        for (let i = start; i < end; i++) out[i] = (ch[i]! - center) / scale;
+        start = end;
       }
+      for (let i = start; i < ch.length; i++) out[i] = (ch[i]! - overall.center[c]!) / overall.scale[c]!;
       return out;
     });
     return { ...r, values };
