@@ -3,6 +3,7 @@ import { MetaseriesError, type MetadataValue, type SeriesRecord } from '@metaser
 import { readLines } from '@metaseries/data';
 import type { ModelBundle } from '../bundle/bundle.js';
 import { predict, preprocessingOf, type Prediction } from './predict.js';
+import type { PredictorKind } from './onnx-predictor.js';
 
 /** Options of {@link predictFile}. */
 export interface PredictFileOptions {
@@ -12,6 +13,8 @@ export interface PredictFileOptions {
   format?: 'jsonl' | 'csv';
   /** Records read, predicted and written at a time. Default: `256`. */
   batchSize?: number;
+  /** What runs the model, as in `predict`: `'auto'`, `'onnx'` or `'tfjs'`. Default: `'auto'`. */
+  predictor?: PredictorKind;
 }
 
 /** What {@link predictFile} did. */
@@ -56,7 +59,7 @@ export async function predictFile(bundle: ModelBundle<object>, path: string, opt
     if (batch.length === 0) return;
     let preds: Prediction[];
     try {
-      preds = await predict(bundle, batch.map((b) => b.record), { batchSize });
+      preds = await predict(bundle, batch.map((b) => b.record), { batchSize, predictor: options.predictor ?? 'auto' });
     } catch (e) {
       const err = e as MetaseriesError;
       const at = batch.find((b) => b.record.id === err.details?.recordId);

@@ -1,5 +1,6 @@
 /** @jest-environment ./src/testing/onnx-environment.mjs */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng, type Dataset, type SeriesRecord } from '@metaseries/core';
@@ -7,7 +8,8 @@ import { parseRunConfig } from '../config/run-config.js';
 import { loadBundle, ONNX_FILE, saveBundle } from '../bundle/bundle.js';
 import { fit } from '../train/fit.js';
 import { predict, type Prediction } from './predict.js';
-import { loadOnnxRuntime } from './onnx-predictor.js';
+import { loadOnnxRuntime, onnxPredictorFor } from './onnx-predictor.js';
+import { predictFile } from './predict-file.js';
 
 /** Three classes; the machine type flips what the waveform means; some records are shorter (padded). */
 function dataset(n: number, seed: number): Dataset {
@@ -72,5 +74,18 @@ describe('predict with onnxruntime', () => {
     const fromFile = await predict(loaded, records); // 'auto' → the bundle's model.onnx
     expect(maxDiff(fromFile, viaTfjs)).toBeLessThanOrEqual(1e-5);
     expect(maxDiff(await predict(loaded, records, { predictor: 'onnx' }), viaTfjs)).toBeLessThanOrEqual(1e-5);
+
+    const input = path.join(root, 'in.jsonl');
+    writeFileSync(input, records.map((r) => JSON.stringify({ id: r.id, values: { x: Array.from(r.values[0]!) }, metadata: r.metadata })).join('\n') + '\n');
+    await predictFile(loaded, input, { output: path.join(root, 'out.jsonl'), predictor: 'onnx', batchSize: 5 });
+    const lines = readFileSync(path.join(root, 'out.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Prediction);
+    expect(maxDiff(lines, viaTfjs)).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('a model onnxruntime cannot reproduce exactly: auto falls back to tfjs, onnx refuses', async () => {
+    const x = tfl.input({ shape: [4, 2] });
+    const model = tfl.model({ inputs: x, outputs: tfl.layers.simpleRNN({ units: 2, name: 'plain_rnn' }).apply(x) as tfl.SymbolicTensor });
+    expect(await onnxPredictorFor(model, undefined, 'auto')).toBeNull();
+    await expect(onnxPredictorFor(model, undefined, 'onnx')).rejects.toMatchObject({ code: 'ONNX_UNSUPPORTED_LAYER' });
   });
 });
