@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerGradient, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
+import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
 
 /*
  * A whole LSTM sequence as one kernel (forward) and one kernel (backward through time).
@@ -11,7 +12,8 @@ import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kern
  * and the input projection (X·W) and the weight gradients are one large matrix product each.
  *
  * Gate layout is Keras'/tfjs-layers': z = [i | f | c | o], each `units` wide; i, f, o use the
- * logistic sigmoid, the candidate and the output use tanh. Masked steps (mask 0) carry the
+ * logistic sigmoid, the candidate and the output use tanh (both from `fast-tanh.ts`: no
+ * transcendental call per gate, within a few float32 ulps). Masked steps (mask 0) carry the
  * previous h and c unchanged, as tfjs-layers' RNN does.
  */
 
@@ -35,7 +37,6 @@ function matMul(backendName: string, backend: unknown, a: TensorInfo, b: TensorI
   }) as TensorInfo;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
 
 function forwardConfig(backendName: string): KernelConfig {
   return {
@@ -82,11 +83,11 @@ function forwardConfig(backendName: string): KernelConfig {
           for (let u = 0; u < U; u++) {
             const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
             const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
-            const g = Math.tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
+            const g = tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
             const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[3 * U + u]!);
             const cn = f * c[ho + u]! + i * g;
             c[ho + u] = cn;
-            const hn = o * Math.tanh(cn);
+            const hn = o * tanh(cn);
             hv[ho + u] = hn;
             seqv[so + u] = hn;
             cellv[so + u] = cn;
@@ -154,7 +155,7 @@ function backwardConfig(backendName: string): KernelConfig {
             const o = gv[zo + 3 * U + u]!;
             const cn = cellv[row * U + u]!;
             const cp = t > 0 ? cellv[(row - 1) * U + u]! : 0;
-            const tc = Math.tanh(cn);
+            const tc = tanh(cn);
             const dhu = dh[ho + u]!;
             const dcu = dc[ho + u]! + dhu * o * (1 - tc * tc);
             const dzi = dcu * g * i * (1 - i);
