@@ -1,4 +1,6 @@
 /** @jest-environment ./src/testing/onnx-environment.mjs */
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
 import { FUSIONS } from '../model-config.js';
 import { compareWithOnnx, ONNX_T, onnxBatch, onnxPairModel } from '../testing/onnx-equivalence.js';
@@ -22,6 +24,17 @@ describe.each([['lstm'], ['gru']] as const)('ONNX export of the %s encoder', (en
     const model = onnxPairModel(encoder, 'attention', null, { recurrent: { units: [3, 2], bidirectional: true } });
     const { maxAbsDiff } = await compareWithOnnx(model, onnxBatch(9, 4));
     if (report) console.log(`${encoder} bidirectional × attention (T variable): ${JSON.stringify(maxAbsDiff)}`);
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('ONNX export of loaded recurrent models', () => {
+  it.each([['lstm'], ['gru']] as const)('%s × attention saved and loaded again exports the same', async (encoder) => {
+    const model = onnxPairModel(encoder, 'attention');
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const { maxAbsDiff } = await compareWithOnnx(loaded, onnxBatch(ONNX_T, 11));
     for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -1,4 +1,5 @@
 /** @jest-environment ./src/testing/onnx-environment.mjs */
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, isMetaseriesError } from '@metaseries/core';
 import { FUSIONS } from '../model-config.js';
@@ -29,6 +30,23 @@ describe('ONNX export of variable-length models', () => {
     if (report) console.log(`${encoder} × attention (T variable, 11 steps): ${JSON.stringify(maxAbsDiff)}`);
     expect(shapes['attention']).toEqual([6, 2, 11]);
     for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+describe('ONNX export of other tasks and of loaded models', () => {
+  it.each([['binary'], ['multilabel'], ['regression']] as const)('%s head (sigmoid or linear output)', async (task) => {
+    const model = onnxPairModel('transformer', 'late', ONNX_T, {}, task);
+    const { maxAbsDiff } = await compareWithOnnx(model, onnxBatch(ONNX_T, 9));
+    if (report) console.log(`transformer × late, ${task}: ${JSON.stringify(maxAbsDiff)}`);
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+  it('a model saved and loaded again (weights found by name) exports the same', async () => {
+    const model = onnxPairModel('resnet', 'gated');
+    let saved: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
+    const { maxAbsDiff } = await compareWithOnnx(loaded, onnxBatch(ONNX_T, 10));
+    expect(maxAbsDiff['probabilities']).toBeLessThanOrEqual(1e-5);
   });
 });
 

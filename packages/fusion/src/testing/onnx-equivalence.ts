@@ -19,7 +19,7 @@ export const ONNX_T = 7;
  * context and a categorical context (per-step bag), 3 classes. `timeSteps` null makes every
  * time axis variable.
  */
-export function onnxSchema(timeSteps: number | null = ONNX_T): EncodedSchema {
+export function onnxSchema(timeSteps: number | null = ONNX_T, task: EncodedSchema['task'] = 'multiclass'): EncodedSchema {
   const T = timeSteps;
   return {
     channels: 2,
@@ -42,8 +42,8 @@ export function onnxSchema(timeSteps: number | null = ONNX_T): EncodedSchema {
     ],
     metadataWidth: 7,
     contextWidth: 3,
-    task: 'multiclass',
-    outputs: 3,
+    task,
+    outputs: task === 'binary' || task === 'regression' ? 1 : 3,
   };
 }
 
@@ -130,8 +130,8 @@ export async function compareWithOnnx(model: tfl.LayersModel, batch: ReturnType<
 }
 
 /** Builds the tiny pair model on `onnxSchema(timeSteps)` with scrambled weights. */
-export function onnxPairModel(encoder: EncoderName, fusion: FusionName, timeSteps: number | null = ONNX_T, extra: ModelConfigInput = {}): tfl.LayersModel {
-  const model = buildModel({ ...tinyConfig, ...extra, encoder, fusion }, onnxSchema(timeSteps), { seed: 5 });
+export function onnxPairModel(encoder: EncoderName, fusion: FusionName, timeSteps: number | null = ONNX_T, extra: ModelConfigInput = {}, task: EncodedSchema['task'] = 'multiclass'): tfl.LayersModel {
+  const model = buildModel({ ...tinyConfig, ...extra, encoder, fusion }, onnxSchema(timeSteps, task), { seed: 5 });
   scrambleWeights(model, 17);
   return model;
 }
