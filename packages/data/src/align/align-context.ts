@@ -65,7 +65,6 @@ export function alignContext(
   const raw = track.values[field] ?? [];
   const tolerance = schema.tolerance ?? Infinity;
   const n = seriesTimes.length;
-  const values: ContextValue[] = new Array(n).fill(null);
   const mask = new Uint8Array(n);
   const present = (j: number) => raw[j] !== null && raw[j] !== undefined && !(typeof raw[j] === 'number' && Number.isNaN(raw[j] as number));
   let j = -1; // last row with time <= t (two-pointer: series times are visited in order)
@@ -75,21 +74,38 @@ export function alignContext(
   if (!sortedSeries) {
     throw new MetaseriesError('ALIGN_UNSORTED_TIMES', 'series times must increase within a record', { ...where, field: 'time' });
   }
+  if (schema.align === 'asof' || schema.align === 'ffill') {
+    // the leak-free methods, the common case: one comparison per step
+    const ffill = schema.align === 'ffill';
+    const out = new Array<ContextValue>(n); // sized once: no growth copies of a long-lived array
+    const m = times.length;
+    let pick = -1;
+    for (let i = 0; i < n; i++) {
+      const t = seriesTimes[i]!;
+      if (j + 1 < m && times[j + 1]! <= t) {
+        do {
+          j++;
+          if (present(j)) lastPresent = j;
+        } while (j + 1 < m && times[j + 1]! <= t);
+        pick = ffill ? lastPresent : lastPresent === j ? j : -1;
+      }
+      if (pick >= 0 && t - times[pick]! <= tolerance) {
+        out[i] = raw[pick]!;
+        mask[i] = 1;
+      } else out[i] = null;
+    }
+    return { values: out, mask };
+  }
+  const values: ContextValue[] = new Array(n).fill(null);
   for (let i = 0; i < n; i++) {
     const t = seriesTimes[i]!;
     while (j + 1 < times.length && times[j + 1]! <= t) {
       j++;
       if (present(j)) lastPresent = j;
     }
-    let pick = -1;
     switch (schema.align) {
-      case 'asof':
-        pick = j >= 0 && present(j) ? j : -1;
-        break;
-      case 'ffill':
-        pick = lastPresent;
-        break;
       case 'nearest': {
+        let pick = -1;
         const next = j + 1 < times.length ? j + 1 : -1;
         if (j < 0) pick = next;
         else if (next < 0) pick = j;
@@ -117,10 +133,6 @@ export function alignContext(
         mask[i] = 1;
         continue;
       }
-    }
-    if (pick >= 0 && t - times[pick]! <= tolerance) {
-      values[i] = raw[pick]!;
-      mask[i] = 1;
     }
   }
   return { values, mask };

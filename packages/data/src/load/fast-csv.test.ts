@@ -45,7 +45,7 @@ describe('RowParser (one pass over the bytes of each line)', () => {
     const general: number[] = [];
     const buf = Buffer.from(text.endsWith('\n') ? text : `${text}\n`, 'latin1');
     const parser: RowParser = new RowParser(columns, [1], (b, line) => {
-      rows.push([line, parser.nums[1]!, b.subarray(parser.starts[0]!, parser.ends[0]!).toString('latin1')]);
+      rows.push([line, parser.nums[1]!, Buffer.from(b.subarray(parser.starts[0]!, parser.ends[0]!)).toString('latin1')]);
       return true;
     });
     parser.parse(buf, 0, buf.length, 1, (_b, _s, _e, line) => general.push(line), 1000);
