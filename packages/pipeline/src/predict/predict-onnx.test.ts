@@ -61,8 +61,10 @@ describe('predict with onnxruntime', () => {
     const data = dataset(64, 5);
     const { bundle } = await fit(config(encoder, fusion), data);
     const records = data.records.slice(0, 12).map((r, i) => (i % 4 === 0 ? { ...r, metadata: { ...r.metadata, machine: 'never-seen' } } : r));
+    expect((bundle.preprocessing as { temperature: number }).temperature).not.toBe(1); // the calibration path is exercised
     const viaTfjs = await predict(bundle, records, { predictor: 'tfjs' });
     const viaOnnx = await predict(bundle, records, { predictor: 'onnx', batchSize: 5 });
+    if (process.env['ONNX_EQUIVALENCE_REPORT'] !== undefined) console.log(`${encoder} × ${fusion} via predict: max |onnx − tfjs| = ${maxDiff(viaOnnx, viaTfjs)}, temperature ${(bundle.preprocessing as { temperature: number }).temperature}`);
     expect(maxDiff(viaOnnx, viaTfjs)).toBeLessThanOrEqual(1e-5);
     expect(viaOnnx.map((p) => p.label)).toEqual(viaTfjs.map((p) => p.label));
 
