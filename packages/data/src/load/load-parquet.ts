@@ -125,28 +125,43 @@ export async function loadParquet(file: string, options: ParquetOptions = {}): P
   const columns = [idCol, timeCol, ...channels, ...(options.label ? [options.label] : [])];
   const acc = new LongAccumulator(file, channels, { id: idCol, time: timeCol });
   let rowStart = 0;
+  const values = new Float64Array(channels.length);
   for (const group of metadata.row_groups) {
     const rowEnd = rowStart + Number(group.num_rows);
-    let rows: unknown[][] = [];
     try {
       await checkPages(buffer, group, new Set(columns), file, rowStart + 1);
     } catch (e) {
       if (e instanceof MetaseriesError) throw e;
       throw new MetaseriesError('LOAD_BAD_PARQUET', `a damaged Parquet column chunk: ${e instanceof Error ? e.message : String(e)}`, { file, line: rowStart + 1 }, { cause: e });
     }
+    // column by column (typed arrays where the column allows), not one array per row
+    const chunks = new Map<string, Array<{ data: ArrayLike<unknown>; start: number }>>(columns.map((c) => [c, []]));
     try {
-      await parquetRead({ file: buffer, metadata, columns, rowStart, rowEnd, rowFormat: 'array', onComplete: (r: unknown[][]) => (rows = r) });
+      await parquetRead({ file: buffer, metadata, columns, rowStart, rowEnd, onChunk: (c) => chunks.get(c.columnName)?.push({ data: c.columnData as ArrayLike<unknown>, start: c.rowStart }) });
     } catch (e) {
       throw new MetaseriesError('LOAD_BAD_PARQUET', `a row group cannot be read: ${e instanceof Error ? e.message : String(e)}`, { file, line: rowStart + 1 }, { cause: e });
     }
-    for (let r = 0; r < rows.length; r++) {
-      const row = rows[r]!;
+    const n = rowEnd - rowStart;
+    const data = columns.map((c) => {
+      const parts = chunks.get(c)!;
+      if (parts.length === 1 && parts[0]!.start === rowStart && parts[0]!.data.length === n) return parts[0]!.data;
+      const whole = new Array<unknown>(n).fill(null);
+      for (const part of parts) for (let i = 0; i < part.data.length && part.start - rowStart + i < n; i++) whole[part.start - rowStart + i] = part.data[i];
+      return whole;
+    });
+    const [ids, times] = data as [ArrayLike<unknown>, ArrayLike<unknown>];
+    let prevRaw: unknown = undefined;
+    let id = '';
+    for (let r = 0; r < n; r++) {
       const line = rowStart + r + 1;
-      const id = cellText(row[0]).trim();
-      const t = row[1];
+      if (r === 0 || ids[r] !== prevRaw) {
+        prevRaw = ids[r];
+        id = cellText(prevRaw).trim(); // once per run of rows of one id
+      }
+      const t = times[r];
       const time = t instanceof Date || typeof t === 'number' ? t : typeof t === 'bigint' ? Number(t) : cellText(t);
-      const values = channels.map((c, k) => cellNumber(row[k + 2], { file, line, field: c, recordId: id }));
-      const label = options.label ? cellText(row[channels.length + 2]).trim() : undefined;
+      for (let k = 0; k < channels.length; k++) values[k] = cellNumber(data[k + 2]![r], { file, line, field: channels[k]!, recordId: id });
+      const label = options.label ? cellText(data[channels.length + 2]![r]).trim() : undefined;
       if (label) checkLabel(label, { file, line, recordId: id, field: options.label! });
       acc.add(id, time, values, label, line);
     }
