@@ -28,6 +28,15 @@ describe.each([['lstm'], ['gru']] as const)('ONNX export of the %s encoder', (en
   });
 });
 
+describe('ONNX export of long recurrent sequences', () => {
+  it.each([['lstm'], ['gru']] as const)('%s over 100 steps (errors do not build up along the sequence)', async (encoder) => {
+    const model = onnxPairModel(encoder, 'attention', 100);
+    const { maxAbsDiff } = await compareWithOnnx(model, onnxBatch(100, 12));
+    if (report) console.log(`${encoder} × attention, T = 100: ${JSON.stringify(maxAbsDiff)}`);
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+});
+
 describe('ONNX export of loaded recurrent models', () => {
   it.each([['lstm'], ['gru']] as const)('%s × attention saved and loaded again exports the same', async (encoder) => {
     const model = onnxPairModel(encoder, 'attention');
