@@ -106,6 +106,14 @@ describe('metaseries', () => {
 
     const plain = cli('predict', '--model', 'model', '--input', 'new.jsonl');
     expect(plain.stdout.trim().split('\n').map((l) => JSON.parse(l).id)).toEqual(['a', 'b', 'c']);
+
+    // onnxruntime-node (installed here) and tfjs give the same probabilities
+    const viaOnnx = json(cli('predict', '--model', 'model', '--input', 'new.jsonl', '--json', '--predictor', 'onnx'));
+    const viaTfjs = json(cli('predict', '--model', 'model', '--input', 'new.jsonl', '--json', '--predictor', 'tfjs'));
+    viaOnnx.predictions.forEach((q: { probabilities: Record<string, number> }, i: number) => {
+      for (const [k, v] of Object.entries(q.probabilities)) expect(Math.abs(v - viaTfjs.predictions[i].probabilities[k])).toBeLessThan(1e-5);
+    });
+    expect(cli('predict', '--model', 'model', '--input', 'new.jsonl', '--predictor', 'gpu').status).toBe(2);
   });
 
   it('compares strategies on one split with intervals and writes the report', () => {

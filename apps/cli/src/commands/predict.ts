@@ -12,6 +12,7 @@ interface PredictCliOptions extends CommonOptions {
   model: string;
   input: string;
   output?: string;
+  predictor: 'auto' | 'onnx' | 'tfjs';
 }
 
 /** `metaseries predict --model DIR --input FILE [--output FILE]`: predictions as JSONL or CSV. */
@@ -21,17 +22,21 @@ export function registerPredict(program: Command, run: RunAction): void {
     .requiredOption('-m, --model <dir>', 'bundle folder written by `metaseries train`')
     .requiredOption('-i, --input <file>', 'JSONL, one {"id", "values": {channel: [numbers]}, "metadata": {...}} per line')
     .option('-o, --output <file>', 'predictions file: .csv for CSV (id, label, p_<class>), else JSONL; default: JSONL on stdout')
+    .option('--predictor <kind>', 'auto (onnxruntime-node when installed, else tfjs), onnx (fail without it) or tfjs', 'auto')
     .addHelpText('after', '\nExample:\n  $ metaseries predict --model model --input new-series.jsonl --output predictions.csv')
     .action((opts: PredictCliOptions) =>
       run(opts, async (io) => {
         if (/\.(csv|tsv)$/i.test(opts.input)) {
           throw usageError('predict reads JSONL input (one record per line); convert the CSV to JSONL first', { file: opts.input, field: '--input', expected: 'a .jsonl file' });
         }
+        if (!['auto', 'onnx', 'tfjs'].includes(opts.predictor)) {
+          throw usageError(`unknown predictor ${opts.predictor}`, { field: '--predictor', value: opts.predictor, expected: 'auto | onnx | tfjs' });
+        }
         await startBackend();
         const { loadBundle, predictFile } = await import('@metaseries/pipeline');
         const bundle = await loadBundle(opts.model);
         if (opts.output) {
-          const result = await predictFile(bundle, opts.input, { output: opts.output });
+          const result = await predictFile(bundle, opts.input, { output: opts.output, predictor: opts.predictor });
           if (io.json) return printJson(io, { ...result, output: path.resolve(result.output) });
           io.log(`${result.records} predictions written to ${path.resolve(result.output)} (${result.format})`);
           return;
@@ -41,7 +46,7 @@ export function registerPredict(program: Command, run: RunAction): void {
         const dir = await mkdtemp(path.join(tmpdir(), 'metaseries-predict-'));
         try {
           const file = path.join(dir, 'predictions.jsonl');
-          const result = await predictFile(bundle, opts.input, { output: file, format: 'jsonl' });
+          const result = await predictFile(bundle, opts.input, { output: file, format: 'jsonl', predictor: opts.predictor });
           if (!io.json) {
             for await (const chunk of createReadStream(file)) {
               if (!io.outStream.write(chunk as Buffer)) await new Promise<void>((resolve) => io.outStream.once('drain', () => resolve()));
