@@ -29,10 +29,10 @@ describe('parseDecimal (the fast path number parser)', () => {
   });
 
   it('takes the common forms itself', () => {
-    for (const s of ['0', '-0', '12', '-3.25', '+.5', '5.', '1e5', '2.5E-3', '1700000000', '0.000001', '123456789012345']) {
+    for (const s of ['0', '-0', '12', '-3.25', '+.5', '5.', '1e5', '2.5E-3', '1700000000', '0.000001', '123456789012345', '1234567890123456', '9007199254740991']) {
       expect(Object.is(parseDecimal(bytes(s), 0, s.length), Number(s))).toBe(true);
     }
-    for (const s of ['', ' 1', '1 ', 'NA', '?', '0x10', '1e', '.', '-', '1.2.3', '1234567890123456', 'Infinity', '1e999']) {
+    for (const s of ['', ' 1', '1 ', 'NA', '?', '0x10', '1e', '.', '-', '1.2.3', '12345678901234567890', '9007199254740993', 'Infinity', '1e999']) {
       expect(parseDecimal(bytes(s), 0, s.length)).toBeNaN();
     }
   });

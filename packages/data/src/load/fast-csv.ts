@@ -1,5 +1,4 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { MetaseriesError } from '@metaseries/core';
 import { splitCsvLine } from './read-csv.js';
 import { DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
@@ -67,27 +66,55 @@ export async function scanCsv(file: string, handlers: CsvScanHandlers, options: 
     }
     if (parser && pos < end) lineNo = parser.parse(buf, pos, end, lineNo + 1, general, maxLineLength) - 1;
   };
-  // small files get a small buffer (as readLineBatches)
-  const stream = createReadStream(file, { highWaterMark: Math.max(1024, Math.min(1 << 20, size + 1)) });
-  let rest: Buffer | undefined;
+  // one buffer, refilled in place (no allocation per chunk); small files get a small one
+  let buf = Buffer.allocUnsafe(Math.max(1024, Math.min(1 << 20, size + 1)));
+  let len = 0; // bytes in buf: the start of a line not yet complete
   let first = true;
+  let fh: Awaited<ReturnType<typeof open>>;
   try {
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      let buf = rest && rest.length > 0 ? Buffer.concat([rest, chunk]) : chunk;
+    fh = await open(file, 'r');
+  } catch (e) {
+    throw new MetaseriesError('LOAD_FILE_NOT_FOUND', 'the file does not exist or cannot be read', { file }, { cause: e });
+  }
+  try {
+    for (;;) {
+      if (len === buf.length) {
+        const bigger = Buffer.allocUnsafe(2 * buf.length); // one line longer than the buffer
+        buf.copy(bigger, 0, 0, len);
+        buf = bigger;
+      }
+      const { bytesRead } = await fh.read(buf, len, buf.length - len, null);
+      if (bytesRead === 0) break;
+      let end = len + bytesRead;
       if (first) {
         first = false;
-        if (buf.length >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) buf = buf.subarray(3); // byte-order mark
+        if (end >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) {
+          buf.copyWithin(0, 3, end); // byte-order mark
+          end -= 3;
+        }
       }
-      const last = buf.lastIndexOf(NL);
-      if (last >= 0) block(buf, 0, last + 1);
-      rest = buf.subarray(last + 1);
+      const last = end > 0 ? buf.lastIndexOf(NL, end - 1) : -1;
+      if (last >= 0) {
+        block(buf, 0, last + 1);
+        buf.copyWithin(0, last + 1, end);
+        len = end - last - 1;
+      } else len = end;
       // bounded memory: a line without end longer than the limit (UTF-8: at least bytes / 4 characters)
-      if (rest.length > maxLineLength && (rest.length > 4 * maxLineLength || characters(rest) > maxLineLength)) tooLong(lineNo + 1);
+      if (len > maxLineLength && (len > 4 * maxLineLength || characters(buf.subarray(0, len)) > maxLineLength)) tooLong(lineNo + 1);
     }
   } finally {
-    stream.destroy();
+    await fh.close();
   }
-  if (rest && rest.length > 0) block(Buffer.concat([rest, Buffer.from([NL])]), 0, rest.length + 1); // a last line without newline
+  if (len > 0) {
+    // a last line without newline
+    if (len === buf.length) {
+      const bigger = Buffer.allocUnsafe(len + 1);
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    buf[len] = NL;
+    block(buf, 0, len + 1);
+  }
   return parser !== undefined;
 }
 
@@ -155,26 +182,27 @@ export class RowParser {
             b = buf[++i]!;
           } else if (b === 43) b = buf[++i]!;
           let mant = 0;
-          let sig = 0;
-          let any = false;
           let exp = 0;
-          while (b >= 48 && b <= 57) {
-            any = true;
-            if (sig > 0 || b !== 48) sig++;
-            mant = mant * 10 + (b - 48);
-            b = buf[++i]!;
+          let c = b - 48;
+          const first = i;
+          while (c >>> 0 < 10) {
+            mant = mant * 10 + c;
+            c = buf[++i]! - 48;
           }
-          if (b === 46) {
-            b = buf[++i]!;
-            while (b >= 48 && b <= 57) {
-              any = true;
-              if (sig > 0 || b !== 48) sig++;
-              mant = mant * 10 + (b - 48);
-              exp--;
-              b = buf[++i]!;
+          let digits = i - first;
+          if (c === -2) {
+            // '.'
+            const dot = ++i;
+            c = buf[i]! - 48;
+            while (c >>> 0 < 10) {
+              mant = mant * 10 + c;
+              c = buf[++i]! - 48;
             }
+            exp = dot - i;
+            digits += i - dot;
           }
-          if (any && (b === 101 || b === 69)) {
+          b = c + 48;
+          if (digits > 0 && (b === 101 || b === 69)) {
             b = buf[++i]!;
             let eneg = false;
             if (b === 45 || b === 43) {
@@ -182,17 +210,19 @@ export class RowParser {
               b = buf[++i]!;
             }
             let e = 0;
-            let digits = 0;
-            while (b >= 48 && b <= 57) {
-              e = e * 10 + (b - 48);
-              digits++;
-              b = buf[++i]!;
+            const e0 = i;
+            c = b - 48;
+            while (c >>> 0 < 10) {
+              e = e * 10 + c;
+              c = buf[++i]! - 48;
             }
-            if (digits === 0 || digits > 5) any = false;
+            b = c + 48;
+            if (i === e0 || i - e0 > 5) digits = 0;
             exp += eneg ? -e : e;
           }
+          // exact when the digits make an integer below 2^53 and the power of ten is exact (Clinger)
           let v = NaN;
-          if (any && sig <= 15) {
+          if (digits > 0 && mant < 9007199254740992) {
             if (exp === 0) v = mant;
             else if (exp > 0 && exp <= 22) v = mant * POW10[exp]!;
             else if (exp < 0 && exp >= -22) v = mant / POW10[-exp]!;
@@ -246,10 +276,10 @@ const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e1
 
 /**
  * Parses `[+-]digits[.digits][(e|E)[+-]digits]` from `buf[start, end)` exactly as `Number()` would
- * (at most 15 significant digits and a power of ten within ±22, so one correctly rounded IEEE
- * multiplication or division gives the nearest double: Clinger's fast path). Returns `NaN` for an
- * empty cell or anything else — whitespace, `NA`, hex, 16+ digits — which the caller sends to the
- * general parser.
+ * (digits forming an integer below 2^53 and a power of ten within ±22, so one correctly rounded
+ * IEEE multiplication or division gives the nearest double: Clinger's fast path). Returns `NaN`
+ * for an empty cell or anything else — whitespace, `NA`, hex, too many digits — which the caller
+ * sends to the general parser. {@link RowParser} reads numeric cells by the same rules.
  */
 export function parseDecimal(buf: Uint8Array, start: number, end: number): number {
   let i = start;
@@ -261,27 +291,24 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
     i++;
   } else if (c === 43) i++;
   let mant = 0;
-  let sig = 0;
-  let any = false;
+  let digits = 0;
   let exp = 0;
   for (; i < end; i++) {
     c = buf[i]! - 48;
     if (c < 0 || c > 9) break;
-    any = true;
-    if (sig > 0 || c !== 0) sig++;
+    digits++;
     mant = mant * 10 + c;
   }
   if (i < end && buf[i] === 46) {
     for (i++; i < end; i++) {
       c = buf[i]! - 48;
       if (c < 0 || c > 9) break;
-      any = true;
-      if (sig > 0 || c !== 0) sig++;
+      digits++;
       mant = mant * 10 + c;
       exp--;
     }
   }
-  if (!any || sig > 15) return NaN;
+  if (digits === 0 || !(mant < 9007199254740992)) return NaN;
   if (i < end && (buf[i] === 101 || buf[i] === 69)) {
     i++;
     let eneg = false;

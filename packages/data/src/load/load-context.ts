@@ -59,6 +59,7 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
       throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'context times must be in the series time unit', { file, line, recordId: id, field: table.time, value, expected: timeUnit === 'ms' ? 'a date-time, as the series times' : 'a number, as the series times' });
     };
     const row = new Array<ContextValue>(fields.length);
+    const short = fields.map(() => new Map<number, ContextValue>()); // cell bytes (≤ 6, packed in a number) → value
     const slow = (c: string[], line: number): void => {
       if (c.length !== header.length) throw new MetaseriesError('LOAD_BAD_LINE', 'a row has another number of columns than the header', { file, line, value: c.length, expected: String(header.length) });
       const id = c[iId]!.trim();
@@ -103,6 +104,17 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
         else if (kind === 'numeric') {
           const v = nums[iField[k]!]!;
           row[k] = v === v ? v : contextValue(kind, asciiText(buf, cs, ce).trim(), { file, line, field: fields[k]![0], recordId: id });
+        } else if (ce - cs <= 6) {
+          // short categorical / flag cells (regimes, codes): one value per distinct cell, not one string per row
+          let key = ce - cs;
+          for (let j = cs; j < ce; j++) key = key * 256 + buf[j]!;
+          const cache = short[k]!;
+          let v = cache.get(key);
+          if (v === undefined) {
+            v = contextValue(kind, asciiText(buf, cs, ce).trim(), { file, line, field: fields[k]![0], recordId: id });
+            cache.set(key, v);
+          }
+          row[k] = v;
         } else row[k] = contextValue(kind, asciiText(buf, cs, ce).trim(), { file, line, field: fields[k]![0], recordId: id });
       }
       push(track, t, row);

@@ -76,6 +76,25 @@ class Moments {
     if (v > this.hi) this.hi = v;
   }
 
+  /** `add` of `values[from, to)` in order, in local variables (the same sums, faster). */
+  addRange(values: ArrayLike<number>, from: number, to: number): void {
+    let { n, sum, sumSq, lo, hi } = this;
+    for (let i = from; i < to; i++) {
+      const v = values[i]!;
+      if (v - v !== 0) continue; // NaN or ±Infinity (not finite)
+      n++;
+      sum += v;
+      sumSq += v * v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    this.n = n;
+    this.sum = sum;
+    this.sumSq = sumSq;
+    this.lo = lo;
+    this.hi = hi;
+  }
+
   result(method: 'zscore' | 'minmax'): { center: number; scale: number } {
     const { n, sum, sumSq, lo, hi } = this;
     if (n === 0) return { center: 0, scale: 1 };
@@ -95,7 +114,7 @@ function collector(method: NormaliseMethod): Collector {
 
 /** Adds `values[from, to)` (default: all) to a collector, in order. */
 function collect(c: Collector, values: ArrayLike<number>, from = 0, to = values.length): void {
-  if (c instanceof Moments) for (let i = from; i < to; i++) c.add(values[i]!);
+  if (c instanceof Moments) c.addRange(values, from, to);
   else for (let i = from; i < to; i++) c.push(values[i]!);
 }
 
