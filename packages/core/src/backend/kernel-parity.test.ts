@@ -33,6 +33,16 @@ const cases: Case[] = [
     f: (x, w) => tf.sum(tf.square(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same'))),
   },
   {
+    name: 'conv1d same, even kernel (asymmetric padding), many channels',
+    inputs: () => [seeded([3, 20, 6], 31), seeded([8, 6, 7], 32)],
+    f: (x, w) => tf.sum(tf.mul(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same'), seeded([3, 20, 7], 33))),
+  },
+  {
+    name: 'conv1d same stride 2',
+    inputs: () => [seeded([2, 13, 3], 34), seeded([5, 3, 4], 35)],
+    f: (x, w) => tf.sum(tf.square(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, 'same'))),
+  },
+  {
     name: 'conv1d valid stride 2',
     inputs: () => [seeded([2, 11, 2], 5), seeded([3, 2, 4], 6)],
     f: (x, w) => tf.sum(tf.mul(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 2, 'valid'), 0.5)),

@@ -2,6 +2,7 @@ import { getKernel, registerKernel, type KernelConfig } from '@tensorflow/tfjs-c
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulTransposeFirstConfig } from './batch-mat-mul-transpose-first.js';
+import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 
 /** What `registerMissingKernels` did for one backend. */
 export interface KernelRegistration {
@@ -17,7 +18,8 @@ const done = new Map<string, KernelRegistration>();
 /**
  * Makes a backend able to train every layer metaseries uses: adds the kernels it lacks
  * (wasm: UnsortedSegmentSum for Embedding's gradient, Conv2DBackpropFilter for Conv1D's) and, on
- * wasm, replaces BatchMatMul with a transpose-first version. Idempotent per backend.
+ * wasm, replaces BatchMatMul with a transpose-first version and Conv2DBackpropInput (a direct
+ * loop there) with a matrix product + col2im. Idempotent per backend.
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
   const prev = done.get(backendName);
@@ -37,6 +39,11 @@ export function registerMissingKernels(backendName: string): KernelRegistration 
       const orig = getKernel(fast.kernelName, backendName)!;
       (orig as { kernelFunc: unknown }).kernelFunc = fast.kernelFunc;
       result.replaced.push(fast.kernelName);
+    }
+    const convInput = getKernel('Conv2DBackpropInput', backendName);
+    if (convInput) {
+      (convInput as { kernelFunc: unknown }).kernelFunc = conv2dBackpropInputConfig(backendName).kernelFunc;
+      result.replaced.push('Conv2DBackpropInput');
     }
   }
   done.set(backendName, result);
