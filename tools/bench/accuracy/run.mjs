@@ -31,17 +31,84 @@ const wanted = opt('datasets', quick ? QUICK.join(',') : DATASETS.map((d) => d.i
   .split(',')
   .map((s) => s.trim().toLowerCase())
   .filter(Boolean);
-const unknown = wanted.filter((w) => !DATASETS.some((d) => d.id === w || d.name.toLowerCase() === w));
+const unknown = wanted.filter(
+  (w) => !DATASETS.some((d) => d.id === w || d.name.toLowerCase() === w),
+);
 if (unknown.length || !Number.isInteger(seeds) || seeds < 1) {
-  process.stderr.write(`accuracy: ${unknown.length ? `unknown dataset(s) ${unknown.join(', ')}; known: ${DATASETS.map((d) => d.id).join(', ')}` : '--seeds must be a positive integer'}\n`);
+  process.stderr.write(
+    `accuracy: ${unknown.length ? `unknown dataset(s) ${unknown.join(', ')}; known: ${DATASETS.map((d) => d.id).join(', ')}` : '--seeds must be a positive integer'}\n`,
+  );
   process.exit(2);
 }
-const outDir = path.resolve(opt('out', quick ? path.join(os.tmpdir(), 'metaseries-accuracy-quick') : here));
-const selected = DATASETS.filter((d) => wanted.includes(d.id) || wanted.includes(d.name.toLowerCase()));
+const outDir = path.resolve(
+  opt('out', quick ? path.join(os.tmpdir(), 'metaseries-accuracy-quick') : here),
+);
+const selected = DATASETS.filter(
+  (d) => wanted.includes(d.id) || wanted.includes(d.name.toLowerCase()),
+);
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const sd = (xs) => (xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1)));
+const sd = (xs) =>
+  xs.length < 2 ? 0 : Math.sqrt(xs.reduce((a, x) => a + (x - mean(xs)) ** 2, 0) / (xs.length - 1));
 const f3 = (x) => (x === null || x === undefined || Number.isNaN(x) ? '—' : x.toFixed(3));
+
+let commit = 'unknown';
+try {
+  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+    cwd: repo,
+    encoding: 'utf8',
+  }).trim();
+} catch {
+  /* not a git checkout */
+}
+const cpus = os.cpus();
+const machine = `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} (shared), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}, tfjs backend ${process.env.METASERIES_BACKEND ?? 'auto (wasm here)'}`;
+function writeTables(done) {
+  const meta = {
+    date: new Date().toISOString(),
+    machine,
+    commit,
+    quick,
+    seeds,
+    complete: done,
+    totalSeconds: (Date.now() - started) / 1000,
+  };
+
+  const md = [
+    `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}`,
+    '',
+    `Measured ${meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${commit}; ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min${done ? '' : ' so far (run still going: partial table)'}.`,
+    'Written by `node tools/bench/accuracy/run.mjs` — never edited by hand. Every setting in `examples/<dataset>/config.yaml` was chosen on validation (carved from TRAIN) only; the TEST file is used for this table alone.',
+    '',
+    '| dataset | ours: test accuracy mean ± sd | per seed | published (deep learning, default split) | issue-11 target | valid accuracy | epochs run | train wall time / run | config |',
+    '|---|---:|---|---|---:|---:|---|---:|---|',
+    ...rows.map(
+      (r) =>
+        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](../../../${r.config}) |`,
+    ),
+    '',
+    `¹ Sources: ${[...new Set(rows.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
+    ...(quick
+      ? [
+          '',
+          '| dataset | floor | passed |',
+          '|---|---:|---|',
+          ...rows
+            .filter((r) => r.quickFloor !== undefined)
+            .map((r) => `| ${r.dataset} | ${f3(r.quickFloor)} | ${r.passed ? 'yes' : '**NO**'} |`),
+        ]
+      : []),
+    '',
+  ].join('\n');
+
+  mkdirSync(outDir, { recursive: true });
+  writeFileSync(
+    path.join(outDir, 'results.json'),
+    JSON.stringify({ ...meta, rows }, null, 2) + '\n',
+  );
+  writeFileSync(path.join(outDir, 'results.md'), md);
+  return md;
+}
 
 const started = Date.now();
 const rows = [];
@@ -49,17 +116,35 @@ let failed = false;
 for (const d of selected) {
   const config = path.join(repo, 'examples', d.id, 'config.yaml');
   const runs = [];
-  for (let seed = 1; seed <= seeds; seed++) {
-    process.stderr.write(`accuracy: ${d.name} seed ${seed}/${seeds}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`);
-    const args = [path.join(here, 'train-one.mjs'), '--config', config, '--seed', String(seed), ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : [])];
-    const r = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 1 << 24 });
+  const n = Math.min(seeds, d.maxSeeds ?? seeds);
+  for (let seed = 1; seed <= n; seed++) {
+    process.stderr.write(
+      `accuracy: ${d.name} seed ${seed}/${n}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`,
+    );
+    const args = [
+      path.join(here, 'train-one.mjs'),
+      '--config',
+      config,
+      '--seed',
+      String(seed),
+      ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : []),
+    ];
+    const r = spawnSync(process.execPath, args, {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      maxBuffer: 1 << 24,
+    });
     if (r.status !== 0) {
-      process.stderr.write(`accuracy: ${d.name} seed ${seed} failed (exit ${r.status})\n${r.stderr}\n`);
+      process.stderr.write(
+        `accuracy: ${d.name} seed ${seed} failed (exit ${r.status})\n${r.stderr}\n`,
+      );
       failed = true;
       continue;
     }
     const run = JSON.parse(r.stdout.trim().split('\n').pop());
-    process.stderr.write(`accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`);
+    process.stderr.write(
+      `accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`,
+    );
     runs.push(run);
   }
   if (!runs.length) continue;
@@ -70,51 +155,35 @@ for (const d of selected) {
     config: path.relative(repo, config),
     seeds: runs.map((r) => r.seed),
     epochs: runs[0].epochs,
-    test: { accuracy: { mean: mean(acc), sd: sd(acc), values: acc }, f1_macro: { mean: mean(runs.map((r) => r.test.f1_macro)) }, log_loss: { mean: mean(runs.map((r) => r.test.log_loss)) } },
+    test: {
+      accuracy: { mean: mean(acc), sd: sd(acc), values: acc },
+      f1_macro: { mean: mean(runs.map((r) => r.test.f1_macro)) },
+      log_loss: { mean: mean(runs.map((r) => r.test.log_loss)) },
+    },
     valid: { accuracy: { mean: mean(runs.map((r) => r.valid.accuracy)) } },
     epochsRun: runs.map((r) => r.epochsRun),
     bestEpoch: runs.map((r) => r.bestEpoch),
-    trainSeconds: { mean: mean(runs.map((r) => r.trainSeconds)), values: runs.map((r) => r.trainSeconds) },
+    trainSeconds: {
+      mean: mean(runs.map((r) => r.trainSeconds)),
+      values: runs.map((r) => r.trainSeconds),
+    },
     published: d.published,
     target: d.target,
-    ...(quick && d.quickFloor !== undefined && { quickFloor: d.quickFloor, passed: mean(acc) >= d.quickFloor }),
+    ...(quick &&
+      d.quickFloor !== undefined && {
+        quickFloor: d.quickFloor,
+        passed: mean(acc) >= d.quickFloor,
+      }),
   };
   rows.push(row);
+  writeTables(false);
 }
-
-let commit = 'unknown';
-try {
-  commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: repo, encoding: 'utf8' }).trim();
-} catch {
-  /* not a git checkout */
-}
-const cpus = os.cpus();
-const machine = `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} (shared), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}, tfjs backend ${process.env.METASERIES_BACKEND ?? 'auto (wasm here)'}`;
-const meta = { date: new Date().toISOString(), machine, commit, quick, seeds, totalSeconds: (Date.now() - started) / 1000 };
-
-const md = [
-  `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}`,
-  '',
-  `Measured ${meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${commit}; ${seeds} seed(s) per dataset (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min.`,
-  'Written by `node tools/bench/accuracy/run.mjs` — never edited by hand. Every setting in `examples/<dataset>/config.yaml` was chosen on validation (carved from TRAIN) only; the TEST file is used for this table alone.',
-  '',
-  '| dataset | ours: test accuracy mean ± sd | per seed | published (deep learning, default split) | issue-11 target | valid accuracy | epochs run | train wall time / run | config |',
-  '|---|---:|---|---|---:|---:|---|---:|---|',
-  ...rows.map(
-    (r) =>
-      `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](../../../${r.config}) |`,
-  ),
-  '',
-  `¹ Sources: ${[...new Set(rows.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
-  ...(quick ? ['', '| dataset | floor | passed |', '|---|---:|---|', ...rows.filter((r) => r.quickFloor !== undefined).map((r) => `| ${r.dataset} | ${f3(r.quickFloor)} | ${r.passed ? 'yes' : '**NO**'} |`)] : []),
-  '',
-].join('\n');
-
-mkdirSync(outDir, { recursive: true });
-writeFileSync(path.join(outDir, 'results.json'), JSON.stringify({ ...meta, rows }, null, 2) + '\n');
-writeFileSync(path.join(outDir, 'results.md'), md);
-process.stdout.write(md);
+process.stdout.write(writeTables(true));
 process.stderr.write(`accuracy: wrote ${path.join(outDir, 'results.md')} and results.json\n`);
+
 const belowFloor = rows.filter((r) => r.passed === false);
-if (belowFloor.length) process.stderr.write(`accuracy: below the floor: ${belowFloor.map((r) => `${r.dataset} ${f3(r.test.accuracy.mean)} < ${f3(r.quickFloor)}`).join('; ')}\n`);
+if (belowFloor.length)
+  process.stderr.write(
+    `accuracy: below the floor: ${belowFloor.map((r) => `${r.dataset} ${f3(r.test.accuracy.mean)} < ${f3(r.quickFloor)}`).join('; ')}\n`,
+  );
 if (failed || belowFloor.length || rows.length < selected.length) process.exit(1);

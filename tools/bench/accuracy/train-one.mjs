@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/train-one.mjs --config C --seed S [--epochs N] [--set key=value ...] [--hide-test] [--verbose]
+// node tools/bench/accuracy/train-one.mjs --config C --seed S [--epochs N] [--set key=value ...] [--hide-test] [--verbose] [--bn-momentum M]
 // Trains ONE run config through @metaseries/pipeline's fit (one process per run, so memory and
 // the backend start clean) and prints one JSON line on stdout: validation and test metrics, the
 // epochs run, the best epoch and the train wall time. The config's own seeds are replaced by S
@@ -43,13 +43,28 @@ if (!config.data.test) {
   process.exit(2);
 }
 
+// --bn-momentum M (experiment on a fusion default, never used by run.mjs): batch normalisation
+// layers built by @metaseries/fusion get momentum M instead of tfjs's 0.99.
+const bnMomentum = opt('bn-momentum');
+if (bnMomentum) {
+  const tfl = await import('@tensorflow/tfjs-layers');
+  const original = tfl.layers.batchNormalization;
+  tfl.layers.batchNormalization = (args = {}) =>
+    original({ momentum: Number(bnMomentum), ...args });
+}
+
 const started = performance.now();
 const verbose = argv.includes('--verbose');
 const { metrics, history } = await fit(config, undefined, {
   onProgress: (e) => {
     if (verbose && e.type === 'epoch') {
       const m = e.metrics;
-      process.stderr.write(`epoch ${e.epoch}/${e.epochs} ${Object.entries(m).filter(([k]) => /loss|accuracy$/.test(k)).map(([k, v]) => `${k}=${Number(v).toFixed(4)}`).join(' ')}\n`);
+      process.stderr.write(
+        `epoch ${e.epoch}/${e.epochs} ${Object.entries(m)
+          .filter(([k]) => /loss|accuracy$/.test(k))
+          .map(([k, v]) => `${k}=${Number(v).toFixed(4)}`)
+          .join(' ')}\n`,
+      );
     }
   },
 });
