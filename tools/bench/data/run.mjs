@@ -22,7 +22,8 @@ const opt = (name, def) => {
 };
 const rows = Number(opt('rows', 10_000_000));
 const ids = Number(opt('ids', 10_000));
-const contextRows = Number(opt('context-rows', Math.round(rows / 10)));
+// the generator writes the same number of context rows for every id (at least one)
+const contextRows = Math.max(1, Math.floor(Number(opt('context-rows', Math.round(rows / 10))) / ids)) * ids;
 const seed = Number(opt('seed', 7));
 const dir = opt('dir', `/tmp/metaseries-bench-data-${rows}`);
 const log = (s) => process.stderr.write(`bench:data: ${s}\n`);
