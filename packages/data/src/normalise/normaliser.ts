@@ -193,7 +193,7 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
   const channels = records[0]?.values.length ?? 0;
   const state: NormaliserState = { format: 'metaseries.normaliser', method, scope, channels, stats: {} };
   if (scope === 'instance') return state;
-  state.stats['*'] = fitStats(trainRecords, channels, method, 'channel');
+  if (scope === 'channel') state.stats['*'] = fitStats(trainRecords, channels, method, 'channel');
   if (scope === 'global') state.stats['*'] = fitStats(trainRecords, channels, method, 'global');
   if (scope === 'group') {
     const source = options.groupSource ?? defaultNormaliserOptions.groupSource;
@@ -207,12 +207,17 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
       if (!b) groups.set(g, (b = Array.from({ length: channels }, () => collector(method))));
       return b;
     };
+    // the statistics over all training data ("*", the fallback) are gathered in the same pass
+    const overall = Array.from({ length: channels }, () => collector(method));
     for (const r of trainRecords) {
       const T = r.values[0]?.length ?? 0;
       const steps = stepGroups(r, state);
       if (typeof steps === 'string') {
         const b = bucket(steps);
-        for (let c = 0; c < channels; c++) collect(b[c]!, r.values[c]!);
+        for (let c = 0; c < channels; c++) {
+          collect(b[c]!, r.values[c]!);
+          collect(overall[c]!, r.values[c]!);
+        }
         continue;
       }
       const cache = new Map<ContextValue, Collector[]>();
@@ -226,9 +231,13 @@ export function fitNormaliser(records: readonly SeriesRecord[], train: TrainIndi
           if (b === undefined) cache.set(v, (b = bucket(String(v))));
           for (let c = 0; c < channels; c++) collect(b[c]!, r.values[c]!, start, end);
         }
+        for (let c = 0; c < channels; c++) collect(overall[c]!, r.values[c]!, start, Math.min(end, r.values[c]!.length));
         start = end;
       }
+      for (let c = 0; c < channels; c++) if (r.values[c]!.length > T) collect(overall[c]!, r.values[c]!, T);
     }
+    const all = overall.map((v) => finish(v, method));
+    state.stats['*'] = { center: all.map((x) => x.center), scale: all.map((x) => x.scale) };
     for (const [g, chans] of groups) {
       const st = chans.map((v) => finish(v, method));
       state.stats[`=${g}`] = { center: st.map((x) => x.center), scale: st.map((x) => x.scale) };
