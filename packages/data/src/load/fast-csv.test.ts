@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import fc from 'fast-check';
 import { isMetaseriesError } from '@metaseries/core';
-import { parseDecimal, RowParser } from './fast-csv.js';
+import { parseDecimal, RowParser, dateTimeBytes } from './fast-csv.js';
+import { parseTime } from './read-csv.js';
 import { loadDataset } from './load-dataset.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
@@ -35,6 +36,34 @@ describe('parseDecimal (the fast path number parser)', () => {
     for (const s of ['', ' 1', '1 ', 'NA', '?', '0x10', '1e', '.', '-', '1.2.3', '12345678901234567890', '9007199254740993', 'Infinity', '1e999']) {
       expect(parseDecimal(bytes(s), 0, s.length)).toBeNaN();
     }
+  });
+});
+
+describe('dateTimeBytes (date-times without a string)', () => {
+  it('gives what parseTime gives for YYYY-MM-DD HH:MM:SS forms, NaN for the rest', () => {
+    const two = (n: number) => String(n).padStart(2, '0');
+    const text = fc.oneof(
+      fc
+        .tuple(fc.integer({ min: 1899, max: 2101 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 }), fc.integer({ min: 0, max: 25 }), fc.integer({ min: 0, max: 61 }), fc.integer({ min: 0, max: 61 }), fc.constantFrom(' ', 'T', '_'), fc.constantFrom('', 'Z', 'z', '+01:00'))
+        .map(([y, mo, d, h, mi, sec, sep, zone]) => `${y}-${two(mo)}-${two(d)}${sep}${two(h)}:${two(mi)}:${two(sec)}${zone}`),
+      fc.constantFrom('2024-02-29 12:00:00', '2023-02-29 12:00:00', '2000-02-29T00:00:00Z', '1900-02-29 00:00:00', '2024-01-01', '2024-01-01 1:00:00', '17'),
+    );
+    fc.assert(
+      fc.property(text, (s) => {
+        const v = dateTimeBytes(Buffer.from(s, 'latin1'), 0, s.length);
+        let expected: number;
+        try {
+          expected = parseTime(s, { file: 'f', line: 1, field: 'time' }).value;
+        } catch {
+          expected = NaN;
+        }
+        // the byte form is a subset: where it answers, it answers as parseTime does
+        return Number.isNaN(v) || v === expected;
+      }),
+      { numRuns: 3000, seed: 17 },
+    );
+    expect(dateTimeBytes(Buffer.from('2024-03-01 10:20:30'), 0, 19)).toBe(Date.UTC(2024, 2, 1, 10, 20, 30));
+    expect(dateTimeBytes(Buffer.from('2023-02-29 10:20:30'), 0, 19)).toBeNaN();
   });
 });
 

@@ -1,6 +1,6 @@
 import { open, stat } from 'node:fs/promises';
 import { MetaseriesError } from '@metaseries/core';
-import { splitCsvLine } from './read-csv.js';
+import { splitCsvLine, utcDateTime } from './read-csv.js';
 import { DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 
 /**
@@ -332,6 +332,37 @@ export function parseDecimal(buf: Uint8Array, start: number, end: number): numbe
   else if (mant === 0) v = 0;
   else return NaN;
   return neg ? -v : v;
+}
+
+function byteDigits(buf: Uint8Array, at: number, n: number): number {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+}
+
+/**
+ * `YYYY-MM-DD HH:MM:SS` (or with `T`, optional `Z`) in `buf[start, end)` as epoch ms (UTC), the
+ * common date-time form read without making a string; `NaN` for any other text, which the caller
+ * gives to the general time parser (this form gives there the same value).
+ */
+export function dateTimeBytes(buf: Uint8Array, start: number, end: number): number {
+  const len = end - start;
+  if (len !== 19 && !(len === 20 && (buf[start + 19] === 90 || buf[start + 19] === 122))) return NaN;
+  if (buf[start + 4] !== 45 || buf[start + 7] !== 45 || buf[start + 13] !== 58 || buf[start + 16] !== 58) return NaN;
+  const sep = buf[start + 10];
+  if (sep !== 32 && sep !== 84) return NaN;
+  return utcDateTime(
+    byteDigits(buf, start, 4),
+    byteDigits(buf, start + 5, 2),
+    byteDigits(buf, start + 8, 2),
+    byteDigits(buf, start + 11, 2),
+    byteDigits(buf, start + 14, 2),
+    byteDigits(buf, start + 17, 2),
+  );
 }
 
 /** `buf[start, end)` as text (the bytes are ASCII on the fast path). */

@@ -1,6 +1,6 @@
 import { MetaseriesError, type ContextKind, type ContextValue, type SeriesRecord } from '@metaseries/core';
 import { columnIndex, parseTime } from './read-csv.js';
-import { scanCsv, RowParser, asciiText, IdCache } from './fast-csv.js';
+import { scanCsv, RowParser, asciiText, IdCache, dateTimeBytes } from './fast-csv.js';
 import { contextValue } from './cell-values.js';
 
 /** One context table to read (`data.context`, resolved). */
@@ -86,7 +86,8 @@ export async function loadContextTables(tables: ContextTable[], records: Map<str
       }
       let t = nums[iTime]!;
       let isDate = false;
-      if (t !== t) {
+      if (t !== t && (t = dateTimeBytes(buf, starts[iTime]!, ends[iTime]!)) === t) isDate = true;
+      else if (t !== t) {
         try {
           const p = parseTime(asciiText(buf, starts[iTime]!, ends[iTime]!), { file, line, field: table.time, recordId: id });
           t = p.value;

@@ -1,6 +1,6 @@
 import { MetaseriesError } from '@metaseries/core';
 import { columnIndex, parseTime } from './read-csv.js';
-import { scanCsv, RowParser, asciiText, IdCache } from './fast-csv.js';
+import { scanCsv, RowParser, asciiText, IdCache, dateTimeBytes } from './fast-csv.js';
 import { LongAccumulator, checkLabel, seriesNumber, type SeriesParts } from './series-parts.js';
 
 /** What the long loader needs from `data.series`. */
@@ -65,7 +65,8 @@ export async function loadLongCsv(file: string, src: LongCsvOptions): Promise<Se
     const id = ids.text(buf, s, e);
     let t = nums[iTime]!;
     let isDate = false;
-    if (t !== t) {
+    if (t !== t && (t = dateTimeBytes(buf, starts[iTime]!, ends[iTime]!)) === t) isDate = true;
+    else if (t !== t) {
       // a date-time; a bad stamp goes to the general path, which reports problems in its own order
       let p: { value: number; isDate: boolean };
       try {

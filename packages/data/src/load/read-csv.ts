@@ -105,6 +105,11 @@ function fastDateTime(s: string): number {
   const h = digits(s, 11, 2);
   const mi = digits(s, 14, 2);
   const sec = digits(s, 17, 2);
+  return utcDateTime(y, mo, d, h, mi, sec);
+}
+
+/** Epoch ms of a calendar date-time read as UTC; `NaN` when a field is out of range (or `-1`: not digits). */
+export function utcDateTime(y: number, mo: number, d: number, h: number, mi: number, sec: number): number {
   if (y < 0 || mo < 1 || mo > 12 || d < 1 || d > DAYS[mo - 1]! || h < 0 || h > 23 || mi < 0 || mi > 59 || sec < 0 || sec > 59) return NaN;
   if (mo === 2 && d === 29 && !(y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0))) return NaN;
   return Date.UTC(y, mo - 1, d, h, mi, sec);
