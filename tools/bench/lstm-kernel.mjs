@@ -7,7 +7,7 @@ import { initBackend, lstmSequence } from '@metaseries/core';
 const arg = (n, d) => (process.argv.includes(`--${n}`) ? process.argv[process.argv.indexOf(`--${n}`) + 1] : d);
 await initBackend({ backend: arg('backend', 'wasm') });
 const reps = Number(arg('reps', 10));
-const [B, T, F, U] = [64, 100, 3, 64];
+const [B, T, F, U] = [Number(arg("batch", 64)), 100, 3, 64];
 const x = tf.randomNormal([B, T, F], 0, 1, 'float32', 1);
 const k = tf.randomNormal([F, 4 * U], 0, 0.3, 'float32', 2);
 const r = tf.randomNormal([U, 4 * U], 0, 0.1, 'float32', 3);
