@@ -30,7 +30,10 @@ function markdownToHtml(md: string): string {
         i++;
       }
       i--;
-      out.push('<table>' + rows.map((r, ri) => `<tr>${r.map((c) => (ri === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('') + '</table>');
+      // a key/value table has an empty header row (Markdown needs one): HTML drops it
+      const headed = rows.length > 0 && !rows[0]!.every((c) => c === '');
+      const body = headed ? rows : rows.slice(1);
+      out.push('<table>' + body.map((r, ri) => `<tr>${r.map((c) => (headed && ri === 0 ? `<th>${escapeHtml(c)}</th>` : `<td>${escapeHtml(c)}</td>`)).join('')}</tr>`).join('') + '</table>');
     } else if (l.startsWith('## ')) out.push(`<h2>${escapeHtml(l.slice(3))}</h2>`);
     else if (l.startsWith('# ')) out.push(`<h1>${escapeHtml(l.slice(2))}</h1>`);
     else if (l.startsWith('- ')) out.push(`<p class="note">${escapeHtml(l.slice(2))}</p>`);
