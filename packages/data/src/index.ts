@@ -1,5 +1,5 @@
 export { loadDataset, defaultLoadOptions } from './load/load-dataset.js';
-export type { DataConfig, SeriesFormat, SeriesSource, MetadataSource, ContextSource, LabelSource, LoadResult, LoadWarning, LoadCounts, LoadOptions } from './load/load-dataset.js';
+export type { DataConfig, SeriesFormat, SeriesSource, MetadataSource, ContextSource, LabelSource, LoadResult, LoadWarning, LoadCounts, LoadOptions, DataEngine } from './load/load-dataset.js';
 export type { RecordOrigin } from './load/series-parts.js';
 export { readTsFile } from './load/read-ts-file.js';
 export type { TsHeader, ReadTsOptions } from './load/read-ts-file.js';

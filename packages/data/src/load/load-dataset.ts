@@ -23,6 +23,16 @@ import { MISSING_CELL, flag } from './cell-values.js';
 import { checkLabel, seriesNumber, type RecordOrigin, type SeriesParts } from './series-parts.js';
 import { inferKind } from '../schema/infer-schema.js';
 import { validateDataset } from '../schema/validate-dataset.js';
+import { alignDatasetContext } from '../align/align-context.js';
+import type { DuckDbSession } from '../engine/duckdb-engine.js';
+
+/**
+ * How files are read and context aligned. `js`: the streaming TypeScript loaders (also run in a
+ * browser). `duckdb`: long CSV and Parquet series and the context tables are read by DuckDB
+ * (`@duckdb/node-api`, an optional dependency), and `asof`/`ffill` context is aligned with its
+ * ASOF JOIN under the same rules; other formats and tables go through the JS loaders.
+ */
+export type DataEngine = 'js' | 'duckdb';
 
 /** The series file layouts {@link loadDataset} reads. */
 export type SeriesFormat = 'long' | 'wide' | 'jsonl' | 'ts' | 'parquet';
@@ -141,10 +151,21 @@ export interface LoadOptions {
   schema?: DatasetSchema;
   /** Longest accepted line, in characters (bounds memory). Default: 64 MiB. */
   maxLineLength?: number;
+  /**
+   * `'js'` or `'duckdb'` (see {@link DataEngine}); both give the same dataset. `'duckdb'` without
+   * `@duckdb/node-api` installed is `DATA_ENGINE_UNAVAILABLE`. Default: `'js'`.
+   */
+  engine?: DataEngine;
+  /**
+   * Also align the context onto the series steps (`record.alignedContext`, as
+   * `alignDatasetContext`); with the `duckdb` engine the as-of join runs in DuckDB. Default: `false`
+   * (records keep their raw context tracks only).
+   */
+  align?: boolean;
 }
 
 /** Defaults of {@link LoadOptions}. */
-export const defaultLoadOptions = { maxLineLength: DEFAULT_MAX_LINE_LENGTH } as const;
+export const defaultLoadOptions = { maxLineLength: DEFAULT_MAX_LINE_LENGTH, engine: 'js', align: false } as const;
 
 async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number): Promise<SeriesParts & { metadataKeys: Set<string> }> {
   const records = new Map<string, SeriesRecord>();
@@ -275,10 +296,15 @@ interface PartsResult {
   origins: Map<string, RecordOrigin>;
 }
 
-async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options: LoadOptions, warnings: LoadWarning[]): Promise<PartsResult> {
+async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options: LoadOptions, warnings: LoadWarning[], session?: DuckDbSession): Promise<PartsResult> {
   const maxLineLength = options.maxLineLength ?? defaultLoadOptions.maxLineLength;
   const seriesFile = path.resolve(baseDir, cfg.series.path);
-  const parts = await loadSeries(cfg.series, seriesFile, maxLineLength);
+  const format = cfg.series.format;
+  // DuckDB reads the long layouts; the other formats (and their context) stay with the JS loaders
+  const duck = session && (format === 'long' || format === 'parquet') ? session : undefined;
+  const parts: Awaited<ReturnType<typeof loadSeries>> = duck
+    ? { ...(await duck.loadSeries(seriesFile, { ...cfg.series, format: format as 'long' | 'parquet' })), labels: cfg.series.label !== undefined }
+    : await loadSeries(cfg.series, seriesFile, maxLineLength);
   let task: Task | undefined = cfg.labels?.task ?? parts.task;
   let classes = parts.classes;
   const given = options.schema;
@@ -344,7 +370,7 @@ async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options
     }
     tables.push({ file, id: src.id ?? 'id', time: src.time ?? 'time', fields });
   }
-  const ignoredContext = await loadContextTables(tables, parts.records, parts.timeUnit, maxLineLength);
+  const ignoredContext = duck ? await duck.loadContext(tables, parts.records, parts.timeUnit) : await loadContextTables(tables, parts.records, parts.timeUnit, maxLineLength);
   let noSeries = 0;
   if (cfg.labels) {
     const file = path.resolve(baseDir, cfg.labels.path);
@@ -421,7 +447,12 @@ async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options
       timeUnit: parts.timeUnit,
     });
   }
-  return { dataset: { schema, records }, dropped: { noLabel, noSeries }, ignored: { metadata: ignoredMetadata, context: ignoredContext }, origins };
+  let dataset: Dataset = { schema, records };
+  if (options.align) {
+    if (duck) await duck.align(schema.context, records);
+    else dataset = alignDatasetContext(dataset);
+  }
+  return { dataset, dropped: { noLabel, noSeries }, ignored: { metadata: ignoredMetadata, context: ignoredContext }, origins };
 }
 
 /**
@@ -437,7 +468,23 @@ async function loadParts(cfg: Omit<DataConfig, 'test'>, baseDir: string, options
 export async function loadDataset(config: DataConfig, options: LoadOptions = {}): Promise<LoadResult> {
   const baseDir = options.baseDir ?? process.cwd();
   const warnings: LoadWarning[] = [];
-  const main = await loadParts(config, baseDir, options, warnings);
+  const engine = options.engine ?? defaultLoadOptions.engine;
+  if (engine !== 'js' && engine !== 'duckdb') throw new MetaseriesError('LOAD_BAD_OPTION', 'unknown data engine', { field: 'engine', value: String(engine), expected: 'js | duckdb' });
+  if (engine === 'duckdb') {
+    // loaded on demand: the package is optional, and this module must still load in a browser
+    const { openDuckDb } = await import('../engine/duckdb-engine.js');
+    const session = await openDuckDb();
+    try {
+      return await loadAll(config, baseDir, options, warnings, session);
+    } finally {
+      session.close();
+    }
+  }
+  return loadAll(config, baseDir, options, warnings);
+}
+
+async function loadAll(config: DataConfig, baseDir: string, options: LoadOptions, warnings: LoadWarning[], session?: DuckDbSession): Promise<LoadResult> {
+  const main = await loadParts(config, baseDir, options, warnings, session);
   const result: LoadResult = {
     dataset: main.dataset,
     warnings,
@@ -451,7 +498,7 @@ export async function loadDataset(config: DataConfig, options: LoadOptions = {})
     origins: main.origins,
   };
   if (config.test) {
-    const test = await loadParts(config.test, baseDir, options, warnings);
+    const test = await loadParts(config.test, baseDir, options, warnings, session);
     result.test = test.dataset;
     for (const [id, o] of test.origins) result.origins.set(id, o);
   }
