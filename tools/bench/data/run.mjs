@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // npm run bench:data [-- --rows 1000000] [--ids 10000] [--context-rows N] [--dir DIR] [--seed 7]
-//                       [--json FILE] [--no-parquet] [--no-pandas]
+//                       [--json FILE] [--no-parquet] [--no-pandas] [--engines js,duckdb]
 // The data-pipeline benchmark of issue 5: load a long CSV + align a context table as-of + z-score
 // every channel per operating regime, with metaseries (@metaseries/data's public API) and with
 // pandas (read_csv + merge_asof + groupby z-score), side by side in ONE run, each in its own child
 // process (wall time measured here; CPU time and peak RSS reported by the child itself). Both
 // compute the same order-independent checksum, so the table also shows they did the same work.
 // Inputs are generated (seeded) once per size into --dir (default /tmp/metaseries-bench-data-<rows>).
+// --engines (default js) adds a row per @metaseries/data engine: `duckdb` reads the files with DuckDB
+// and aligns with its ASOF JOIN inside loadDataset (its load column then includes the alignment).
 import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,6 +29,7 @@ const contextRows = Math.max(1, Math.floor(Number(opt('context-rows', Math.round
 const seed = Number(opt('seed', 7));
 const dir = opt('dir', `/tmp/metaseries-bench-data-${rows}`);
 const log = (s) => process.stderr.write(`bench:data: ${s}\n`);
+const engines = opt('engines', 'js').split(',').filter(Boolean);
 
 // 1. inputs (kept between runs: same parameters, same bytes)
 const params = JSON.stringify({ rows, ids, contextRows, seed, version: 1 });
@@ -57,8 +60,10 @@ function measure(name, command, args) {
 }
 
 const results = [];
-const ours = measure('metaseries, long CSV', process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--dir', dir]);
-if (ours) results.push(ours);
+for (const engine of engines) {
+  const ours = measure(`metaseries (${engine}), long CSV`, process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--dir', dir, '--engine', engine]);
+  if (ours) results.push(ours);
+}
 
 let pandasNote = '';
 let pandas = !flag('no-pandas');
@@ -76,8 +81,10 @@ if (pandas) {
   if (ref) results.push(ref);
 }
 if (parquet) {
-  const pq = measure('metaseries, Parquet', process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--dir', dir, '--format', 'parquet']);
-  if (pq) results.push(pq);
+  for (const engine of engines) {
+    const pq = measure(`metaseries (${engine}), Parquet`, process.execPath, [path.join(here, 'measure-metaseries.mjs'), '--dir', dir, '--format', 'parquet', '--engine', engine]);
+    if (pq) results.push(pq);
+  }
   const hasArrow = spawnSync('/usr/bin/python3', ['-c', 'import pyarrow'], { stdio: 'ignore' }).status === 0 || spawnSync('/usr/bin/python3', ['-c', 'import fastparquet'], { stdio: 'ignore' }).status === 0;
   if (hasArrow && pandas) {
     const ref = measure('pandas, Parquet', '/usr/bin/python3', [path.join(here, 'pandas_pipeline.py'), '--dir', dir, '--format', 'parquet']);

@@ -1,6 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { MetaseriesError, type AlignedContext, type ContextFieldSchema, type ContextValue, type SeriesRecord } from '@metaseries/core';
-import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
+import type { DuckDBConnection, DuckDBInstance, DuckDBVector } from '@duckdb/node-api';
 import { FLOAT32_MAX, type RecordOrigin, type SeriesParts } from '../load/series-parts.js';
 import type { ContextTable } from '../load/load-context.js';
 import { alignContext } from '../align/align-context.js';
@@ -81,6 +81,16 @@ async function checkFile(file: string): Promise<void> {
     throw new MetaseriesError('LOAD_FILE_NOT_FOUND', 'the file does not exist or cannot be read', { file }, { cause: e });
   }
   if (size === 0) throw new MetaseriesError('LOAD_EMPTY_FILE', 'the file is empty', { file });
+}
+
+/**
+ * The values of a DuckDB vector without nulls (the SQL coalesces them) as a typed array: the
+ * vector's own buffer where @duckdb/node-api exposes it, else a copy through its public `toArray`.
+ */
+function vectorItems<A extends Float64Array | Int32Array>(vector: DuckDBVector, type: { new (n: number): A; from(values: ArrayLike<number>): A }): A {
+  const own = (vector as unknown as { items?: unknown }).items;
+  if (own instanceof (type as unknown as typeof Float64Array | typeof Int32Array)) return own as A;
+  return type.from(vector.toArray() as number[]);
 }
 
 /** Where one id's rows lie in the series table (`rn` order). */
@@ -184,8 +194,11 @@ export class DuckDbSession {
     const label = src.label ? `, trim(${ident(src.label)}::VARCHAR) AS label` : ', NULL::VARCHAR AS label';
     const chans = channels.map((c, k) => `${ident(c)}::DOUBLE AS ch${k}`).join(', ');
     try {
-      await this.conn.run('DROP TABLE IF EXISTS s');
-      await this.conn.run(`CREATE TEMP TABLE s AS SELECT row_number() OVER () AS rn, trim(${ident(idCol)}::VARCHAR) AS id, ${time.sql} AS t${chans ? `, ${chans}` : ''}${label} FROM ${source}`);
+      // file order is the table's insertion order (DuckDB preserves it): rowid + 1 is the row number
+      await this.conn.run('DROP VIEW IF EXISTS s');
+      await this.conn.run('DROP TABLE IF EXISTS s0');
+      await this.conn.run(`CREATE TEMP TABLE s0 AS SELECT trim(${ident(idCol)}::VARCHAR) AS id, ${time.sql} AS t${chans ? `, ${chans}` : ''}${label} FROM ${source}`);
+      await this.conn.run('CREATE TEMP VIEW s AS SELECT rowid + 1 AS rn, * FROM s0');
     } catch (e) {
       throw loadError(e, file, timeCol);
     }
@@ -193,21 +206,6 @@ export class DuckDbSession {
     const first = async (where: string, cols = 'rn, id'): Promise<Record<string, unknown> | undefined> => (await this.rows(`SELECT ${cols} FROM s WHERE ${where} ORDER BY rn LIMIT 1`))[0];
     const empty = await first(`id IS NULL OR id = ''`);
     if (empty) throw new MetaseriesError('LOAD_BAD_VALUE', 'a row has an empty id', { file, line: lineOf(empty.rn), field: idCol, expected: 'a non-empty id' });
-    const noTime = await first('t IS NULL OR NOT isfinite(t)');
-    if (noTime) throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'a row has no valid time stamp', { file, line: lineOf(noTime.rn), recordId: String(noTime.id), field: timeCol });
-    for (const [k, c] of channels.entries()) {
-      const bad = await first(`isinf(ch${k}) OR abs(ch${k}) > ${FLOAT32_MAX}`, `rn, id, ch${k} AS v`);
-      if (bad) {
-        throw new MetaseriesError('LOAD_BAD_VALUE', Number.isFinite(bad.v) ? 'a series value is outside the float32 range' : 'a series value is not a finite number', {
-          file,
-          line: lineOf(bad.rn),
-          recordId: String(bad.id),
-          field: c,
-          value: String(bad.v),
-          expected: 'a finite number within ±3.4e38 (or empty / NA / ? for missing)',
-        });
-      }
-    }
     if (src.label) {
       const bad = await first(`regexp_matches(label, '^[+-]?(nan|inf|infinity)$', 'i')`, 'rn, id, label');
       if (bad) throw new MetaseriesError('LOAD_BAD_LABEL', 'a label is NaN or Infinity; fix or remove the row (an empty label drops the series)', { file, line: lineOf(bad.rn), recordId: String(bad.id), field: src.label, value: String(bad.label), expected: 'a class name or a finite number' });
@@ -220,49 +218,89 @@ export class DuckDbSession {
       const again = starts.find((r) => seen.size === seen.add(String(r.id)).size) ?? starts[0]!;
       throw new MetaseriesError('LOAD_UNGROUPED_IDS', 'the rows of one id must be contiguous (sort the file by id, then time)', { file, line: lineOf(again.rn), recordId: String(again.id), field: idCol, value: String(again.id) });
     }
-    const order = await this.rows(`SELECT rn, id, t, p FROM (SELECT rn, id, t, lag(t) OVER (PARTITION BY id ORDER BY rn) AS p FROM s) WHERE NOT (t > p) ORDER BY rn LIMIT 1`);
-    if (order[0]) {
-      const { rn, id, t, p } = order[0] as { rn: bigint; id: string; t: number; p: number };
-      const dup = t === p;
-      const show = (x: number) => (time.unit === 'ms' ? new Date(x).toISOString() : String(x));
-      throw new MetaseriesError(dup ? 'LOAD_DUPLICATE_TIME' : 'LOAD_UNORDERED_TIMES', dup ? 'two rows of one series have the same time' : 'series times must increase within a record', { file, line: lineOf(rn), recordId: id, field: timeCol, value: show(t), expected: `> ${show(p)}` });
-    }
-    // the rows, in file order, into one typed buffer per id and channel
-    const records = new Map<string, SeriesRecord>();
-    const origins = new Map<string, RecordOrigin>();
     const runs: Run[] = [];
-    let offset = 0;
+    let total = 0;
     for (const g of groups) {
-      const n = Number(g.n);
-      const id = String(g.id);
-      runs.push({ id, offset, n });
-      offset += n;
-      records.set(id, { id, values: channels.map(() => new Float32Array(n)), times: new Float64Array(n), metadata: {}, ...(g.label !== null && g.label !== undefined ? { label: String(g.label) } : {}) });
-      origins.set(id, { file, line: lineOf(g.first) });
+      runs.push({ id: String(g.id), offset: total, n: Number(g.n) });
+      total += Number(g.n);
     }
-    let run = 0;
-    let at = 0; // row within the current run
-    let rec = runs.length ? records.get(runs[0]!.id)! : undefined;
-    const result = await this.conn.stream(`SELECT t${channels.map((_, k) => `, ch${k}`).join('')} FROM s ORDER BY rn`);
+    const idAt = (i: number): string => runs.find((r) => i >= r.offset && i < r.offset + r.n)?.id ?? '';
+    // every row straight into one buffer per column at its row number (no sort), checked on the way
+    const times = new Float64Array(total);
+    const columns = channels.map(() => new Float32Array(total));
+    let badTime = total;
+    let badValue = total;
+    let badChannel = 0;
+    let badNumber = 0;
+    const result = await this.conn.stream(`SELECT rowid::INTEGER AS i, coalesce(t, 'NaN'::DOUBLE) AS t${channels.map((_, k) => `, coalesce(ch${k}, 'NaN'::DOUBLE) AS ch${k}`).join('')} FROM s0`);
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const rowCount = chunk.rowCount;
-      const tv = chunk.getColumnVector(0);
-      const cv = channels.map((_, k) => chunk.getColumnVector(k + 1));
+      const iv = vectorItems(chunk.getColumnVector(0), Int32Array);
+      const tv = vectorItems(chunk.getColumnVector(1), Float64Array);
       for (let r = 0; r < rowCount; r++) {
-        while (at === runs[run]!.n) {
-          run++;
-          at = 0;
-          rec = records.get(runs[run]!.id)!;
-        }
-        rec!.times![at] = tv.getItem(r) as number;
-        for (let k = 0; k < cv.length; k++) {
-          const v = cv[k]!.getItem(r) as number | null;
-          rec!.values[k]![at] = v === null ? NaN : v;
-        }
-        at++;
+        const i = iv[r]!;
+        const t = tv[r]!;
+        if (!Number.isFinite(t) && i < badTime) badTime = i;
+        times[i] = t;
       }
+      for (let k = 0; k < channels.length; k++) {
+        const cv = vectorItems(chunk.getColumnVector(k + 2), Float64Array);
+        const out = columns[k]!;
+        for (let r = 0; r < rowCount; r++) {
+          const v = cv[r]!;
+          if (!(Math.abs(v) <= FLOAT32_MAX) && v === v) {
+            const i = iv[r]!;
+            if (i < badValue || (i === badValue && k < badChannel)) {
+              badValue = i;
+              badChannel = k;
+              badNumber = v;
+            }
+          }
+          out[iv[r]!] = v;
+        }
+      }
+    }
+    if (badTime < total && badTime <= badValue) {
+      throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'a row has no valid time stamp', { file, line: lineOf(badTime + 1), recordId: idAt(badTime), field: timeCol, expected: time.unit === 'ms' ? 'a date-time' : 'a number' });
+    }
+    if (badValue < total) {
+      throw new MetaseriesError('LOAD_BAD_VALUE', Number.isFinite(badNumber) ? 'a series value is outside the float32 range' : 'a series value is not a finite number', {
+        file,
+        line: lineOf(badValue + 1),
+        recordId: idAt(badValue),
+        field: channels[badChannel]!,
+        value: String(badNumber),
+        expected: 'a finite number within ±3.4e38 (or empty / NA / ? for missing)',
+      });
+    }
+    const records = new Map<string, SeriesRecord>();
+    const origins = new Map<string, RecordOrigin>();
+    const show = (x: number) => (time.unit === 'ms' ? new Date(x).toISOString() : String(x));
+    for (const [j, { id, offset, n }] of runs.entries()) {
+      for (let i = offset + 1; i < offset + n; i++) {
+        if (!(times[i]! > times[i - 1]!)) {
+          const dup = times[i] === times[i - 1];
+          throw new MetaseriesError(dup ? 'LOAD_DUPLICATE_TIME' : 'LOAD_UNORDERED_TIMES', dup ? 'two rows of one series have the same time' : 'series times must increase within a record', {
+            file,
+            line: lineOf(i + 1),
+            recordId: id,
+            field: timeCol,
+            value: show(times[i]!),
+            expected: `> ${show(times[i - 1]!)}`,
+          });
+        }
+      }
+      const g = groups[j]!;
+      records.set(id, {
+        id,
+        values: columns.map((c) => c.slice(offset, offset + n)),
+        times: times.slice(offset, offset + n),
+        metadata: {},
+        ...(g.label !== null && g.label !== undefined ? { label: String(g.label) } : {}),
+      });
+      origins.set(id, { file, line: lineOf(g.first) });
     }
     this.runs = runs;
     return { records, channels, timeUnit: time.unit, origins };
@@ -309,21 +347,27 @@ export class DuckDbSession {
         }
         return `CASE WHEN regexp_matches(${text}, '^(na|nan|null|none|\\?)$', 'i') THEN NULL ELSE ${text} END AS f${j}`;
       });
-      selects.push(`SELECT ${k} AS tbl, row_number() OVER () AS rn, trim(${ident(table.id)}) AS id, ${time.sql} AS t, ${cols.join(', ')} FROM ${source}`);
+      selects.push(`SELECT trim(${ident(table.id)}) AS id, ${time.sql} AS t, ${cols.join(', ')} FROM ${source}`);
     }
     let ignored: number;
     try {
+      // each table in file order (insertion order: rowid + 1 is the row number), then merged
+      for (const [k, sql] of selects.entries()) {
+        await this.conn.run(`DROP TABLE IF EXISTS t${k}`);
+        await this.conn.run(`CREATE TEMP TABLE t${k} AS ${sql}`);
+      }
       await this.conn.run('DROP TABLE IF EXISTS c0');
-      await this.conn.run(`CREATE TEMP TABLE c0 AS ${selects.map((s) => `(${s})`).join(' UNION ALL ')}`);
+      await this.conn.run(`CREATE TEMP TABLE c0 AS ${selects.map((_, k) => `SELECT ${k} AS tbl, rowid + 1 AS rn, * FROM t${k}`).join(' UNION ALL ')}`);
+      for (const k of selects.keys()) await this.conn.run(`DROP TABLE t${k}`);
       const badTime = (await this.rows(`SELECT tbl, rn, id FROM c0 WHERE t IS NULL OR NOT isfinite(t) LIMIT 1`))[0];
       if (badTime) {
         const table = tables[Number(badTime.tbl)]!;
         throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'a context row has no valid time stamp', { file: table.file, line: Number(badTime.rn) + 1, recordId: String(badTime.id), field: table.time });
       }
-      ignored = Number((await this.rows(`SELECT count(*) AS n FROM c0 WHERE id NOT IN (SELECT id FROM s)`))[0]!.n);
+      ignored = Number((await this.rows(`SELECT count(*) AS n FROM c0 ANTI JOIN (SELECT DISTINCT id FROM s0) USING (id)`))[0]!.n);
       await this.conn.run('DROP TABLE IF EXISTS c');
       // k: the row's index in its id's track (sorted by time; equal stamps in table, then file order)
-      await this.conn.run(`CREATE TEMP TABLE c AS SELECT *, (row_number() OVER (PARTITION BY id ORDER BY t, tbl, rn) - 1)::INTEGER AS k FROM c0 WHERE id IN (SELECT id FROM s)`);
+      await this.conn.run(`CREATE TEMP TABLE c AS SELECT *, (row_number() OVER (PARTITION BY id ORDER BY t, tbl, rn) - 1)::INTEGER AS k FROM c0 SEMI JOIN (SELECT DISTINCT id FROM s0) USING (id)`);
       await this.conn.run('DROP TABLE c0');
     } catch (e) {
       throw loadError(e, tables.map((t) => t.file).join(', '), tables.length === 1 ? tables[0]!.time : undefined);
@@ -382,25 +426,25 @@ export class DuckDbSession {
       }
       for (const [j, [name, f]] of sqlFields.entries()) {
         const c = col.get(name)!;
-        if (f.align === 'asof') selects.push(`CASE WHEN la.k IS NOT NULL AND la.${c} IS NOT NULL${tol('la', f)} THEN la.k ELSE -1 END AS p${j}`);
+        if (f.align === 'asof') selects.push(`CASE WHEN la.k IS NOT NULL AND la.${c} IS NOT NULL${tol('la', f)} THEN la.k ELSE -1 END::INTEGER AS p${j}`);
         else {
           joins.push(`ASOF LEFT JOIN (SELECT id, t, max(k) AS k FROM c WHERE ${c} IS NOT NULL GROUP BY id, t) l${j} ON s.id = l${j}.id AND s.t >= l${j}.t`);
-          selects.push(`CASE WHEN l${j}.k IS NOT NULL${tol(`l${j}`, f)} THEN l${j}.k ELSE -1 END AS p${j}`);
+          selects.push(`CASE WHEN l${j}.k IS NOT NULL${tol(`l${j}`, f)} THEN l${j}.k ELSE -1 END::INTEGER AS p${j}`);
         }
       }
       const total = this.runs.reduce((a, r) => a + r.n, 0);
       const out = sqlFields.map(() => new Int32Array(total));
-      const result = await this.conn.stream(`SELECT ${selects.join(', ')} FROM s ${joins.join(' ')} ORDER BY s.rn`);
-      let row = 0;
+      // each row's picks written at its row number: no sort of the join's output
+      const result = await this.conn.stream(`SELECT (s.rn - 1)::INTEGER AS i, ${selects.join(', ')} FROM s ${joins.join(' ')}`);
       for (;;) {
         const chunk = await result.fetchChunk();
         if (!chunk || chunk.rowCount === 0) break;
+        const iv = vectorItems(chunk.getColumnVector(0), Int32Array);
         for (let j = 0; j < out.length; j++) {
-          const v = chunk.getColumnVector(j);
+          const v = vectorItems(chunk.getColumnVector(j + 1), Int32Array);
           const o = out[j]!;
-          for (let r = 0; r < chunk.rowCount; r++) o[row + r] = v.getItem(r) as number;
+          for (let r = 0; r < chunk.rowCount; r++) o[iv[r]!] = v[r]!;
         }
-        row += chunk.rowCount;
       }
       for (const [j, [name]] of sqlFields.entries()) picks.set(name, out[j]!);
     }
