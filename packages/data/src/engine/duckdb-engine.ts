@@ -316,7 +316,7 @@ export class DuckDbSession {
     const names = tables.flatMap((t) => t.fields.map(([f]) => f));
     const kinds = new Map(tables.flatMap((t) => t.fields));
     const selects: string[] = [];
-    for (const [k, table] of tables.entries()) {
+    for (const table of tables) {
       const { file } = table;
       await checkFile(file);
       const types = Object.fromEntries([[table.id, 'VARCHAR'], ...table.fields.map(([f, kind]) => [f, kind === 'numeric' ? 'DOUBLE' : 'VARCHAR'])]);
