@@ -3,6 +3,7 @@ import '@tensorflow/tfjs-layers'; // registers tfjs-core's gradients (the Node b
 import { initBackend } from '../backend/init-backend.js';
 import { createRng } from '../random.js';
 import { lstmSequence } from './lstm-sequence.js';
+import { lstmGatesFor, setLstmGatesSimd } from './lstm-gates-module.js';
 
 function seeded(shape: number[], seed: number, scale = 0.5): tf.Tensor {
   const rng = createRng(seed);
@@ -35,8 +36,9 @@ describe.each(['cpu', 'wasm'] as const)('lstmSequence on %s', (backend) => {
     await initBackend({ backend });
   });
 
-  it('matches the unfused LSTM in value and in every gradient, padded steps included', () => {
-    const B = 3, T = 6, F = 4, U = 5;
+  // U = 8 runs the wasm SIMD gate kernels on wasm (U a multiple of 4), U = 5 the JS loops
+  it.each([5, 8])('matches the unfused LSTM in value and in every gradient, padded steps included (U = %i)', (U) => {
+    const B = 3, T = 6, F = 4;
     const x = seeded([B, T, F], 1) as tf.Tensor3D;
     const w = seeded([F, 4 * U], 2) as tf.Tensor2D;
     const wr = seeded([U, 4 * U], 3) as tf.Tensor2D;
@@ -58,11 +60,11 @@ describe.each(['cpu', 'wasm'] as const)('lstmSequence on %s', (backend) => {
     seqRef.forEach((row, bi) => row.forEach((v, t) => v.forEach((s, u) => expect(seqFused[bi]![t]![u]!).toBeCloseTo(s, 5))));
   });
 
-  it('does not leak tensors', () => {
+  it.each([2, 4])('does not leak tensors or backend memory (U = %i)', (U) => {
     const x = seeded([2, 4, 3], 6) as tf.Tensor3D;
-    const w = seeded([3, 8], 7) as tf.Tensor2D;
-    const wr = seeded([2, 8], 8) as tf.Tensor2D;
-    const bias = seeded([8], 9) as tf.Tensor1D;
+    const w = seeded([3, 4 * U], 7) as tf.Tensor2D;
+    const wr = seeded([U, 4 * U], 8) as tf.Tensor2D;
+    const bias = seeded([4 * U], 9) as tf.Tensor1D;
     tf.tidy(() => {
       lstmSequence(x, w, wr, bias);
     });
@@ -71,5 +73,49 @@ describe.each(['cpu', 'wasm'] as const)('lstmSequence on %s', (backend) => {
       tf.grads((a: tf.Tensor) => tf.sum(lstmSequence(a as tf.Tensor3D, w, wr, bias)))([x]);
     });
     expect(tf.memory().numTensors).toBe(before);
+    const ids = tf.backend().numDataIds();
+    tf.tidy(() => {
+      tf.grads((a: tf.Tensor) => tf.sum(lstmSequence(a as tf.Tensor3D, w, wr, bias)))([x]);
+    });
+    expect(tf.backend().numDataIds()).toBe(ids);
+  });
+});
+
+describe('lstmSequence gate kernels: wasm SIMD against the JS loops', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(() => setLstmGatesSimd(true));
+
+  it('gives the same states and gradients on a batch with holes, leading and trailing padding', () => {
+    const B = 5, T = 9, F = 3, U = 12;
+    const x = seeded([B, T, F], 11, 1) as tf.Tensor3D;
+    const w = seeded([F, 4 * U], 12) as tf.Tensor2D;
+    const wr = seeded([U, 4 * U], 13) as tf.Tensor2D;
+    const bias = seeded([4 * U], 14) as tf.Tensor1D;
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [0, 0, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    const probe = seeded([B, T, U], 15);
+    const run = () => {
+      const f = (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) => tf.sum(tf.mul(lstmSequence(a as tf.Tensor3D, b as tf.Tensor2D, c as tf.Tensor2D, d as tf.Tensor1D, mask), probe)) as tf.Scalar;
+      const { value, grads } = tf.valueAndGrads(f)([x, w, wr, bias]);
+      return { value: value.dataSync()[0]!, seq: lstmSequence(x, w, wr, bias, mask).dataSync(), grads: grads.map((g) => g.dataSync()) };
+    };
+    setLstmGatesSimd(true);
+    expect(lstmGatesFor(tf.backend())).not.toBeNull(); // the SIMD kernels really run here
+    const simd = run();
+    setLstmGatesSimd(false);
+    const js = run();
+    setLstmGatesSimd(true);
+    expect(Math.abs(simd.value - js.value)).toBeLessThan(1e-5);
+    let maxSeq = 0;
+    simd.seq.forEach((v, i) => (maxSeq = Math.max(maxSeq, Math.abs(v - js.seq[i]!))));
+    expect(maxSeq).toBeLessThan(1e-6);
+    simd.grads.forEach((g, k) => g.forEach((v, i) => expect(Math.abs(v - js.grads[k]![i]!)).toBeLessThan(1e-5)));
   });
 });

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerGradient, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
+import { lstmGatesFor } from './lstm-gates-module.js';
 
 /*
  * A whole LSTM sequence as one kernel (forward) and one kernel (backward through time).
@@ -56,48 +57,61 @@ function forwardConfig(backendName: string): KernelConfig {
       const seq = makeFloatOutput(b, [B, T, U], () => undefined);
       const cells = makeFloatOutput(b, [B, T, U], () => undefined);
       const gates = makeFloatOutput(b, [B, T, G], () => undefined);
-      const c = new Float32Array(B * U);
-      for (let t = 0; t < T; t++) {
-        const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
-        // views are taken after every allocation: a growing wasm heap detaches older ones
-        const xwv = view(b, xw);
-        const hrv = view(b, hr);
-        const hv = view(b, h);
-        const seqv = view(b, seq);
-        const cellv = view(b, cells);
-        const gv = view(b, gates);
-        for (let bi = 0; bi < B; bi++) {
-          const row = bi * T + t;
-          const on = mv[row]! > 0;
-          const zo = row * G;
-          const ho = bi * U;
-          const so = row * U;
-          if (!on) {
-            for (let u = 0; u < U; u++) {
-              seqv[so + u] = hv[ho + u]!;
-              cellv[so + u] = c[ho + u]!;
-            }
-            continue;
-          }
-          const ro = bi * G;
-          for (let u = 0; u < U; u++) {
-            const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
-            const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
-            const g = tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
-            const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[3 * U + u]!);
-            const cn = f * c[ho + u]! + i * g;
-            c[ho + u] = cn;
-            const hn = o * tanh(cn);
-            hv[ho + u] = hn;
-            seqv[so + u] = hn;
-            cellv[so + u] = cn;
-            gv[zo + u] = i;
-            gv[zo + U + u] = f;
-            gv[zo + 2 * U + u] = g;
-            gv[zo + 3 * U + u] = o;
-          }
+      const simd = U % 4 === 0 && mask!.dtype === 'float32' ? lstmGatesFor(backend) : null;
+      if (simd) {
+        // gates in wasm SIMD, in place on the backend's heap
+        const { gates: k, ptr } = simd;
+        const cState = makeFloatOutput(b, [B, U], () => undefined);
+        for (let t = 0; t < T; t++) {
+          const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
+          k.forwardStep(ptr(xw), ptr(hr), ptr(bias!), ptr(cState), ptr(h), ptr(seq), ptr(cells), ptr(gates), ptr(mask!), B, T, U, t);
+          b.disposeData(hr.dataId);
         }
-        b.disposeData(hr.dataId);
+        b.disposeData(cState.dataId);
+      } else {
+        const c = new Float32Array(B * U);
+        for (let t = 0; t < T; t++) {
+          const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
+          // views are taken after every allocation: a growing wasm heap detaches older ones
+          const xwv = view(b, xw);
+          const hrv = view(b, hr);
+          const hv = view(b, h);
+          const seqv = view(b, seq);
+          const cellv = view(b, cells);
+          const gv = view(b, gates);
+          for (let bi = 0; bi < B; bi++) {
+            const row = bi * T + t;
+            const on = mv[row]! > 0;
+            const zo = row * G;
+            const ho = bi * U;
+            const so = row * U;
+            if (!on) {
+              for (let u = 0; u < U; u++) {
+                seqv[so + u] = hv[ho + u]!;
+                cellv[so + u] = c[ho + u]!;
+              }
+              continue;
+            }
+            const ro = bi * G;
+            for (let u = 0; u < U; u++) {
+              const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
+              const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
+              const g = tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
+              const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[3 * U + u]!);
+              const cn = f * c[ho + u]! + i * g;
+              c[ho + u] = cn;
+              const hn = o * tanh(cn);
+              hv[ho + u] = hn;
+              seqv[so + u] = hn;
+              cellv[so + u] = cn;
+              gv[zo + u] = i;
+              gv[zo + U + u] = f;
+              gv[zo + 2 * U + u] = g;
+              gv[zo + 3 * U + u] = o;
+            }
+          }
+          b.disposeData(hr.dataId);
+        }
       }
       b.disposeData(xw.dataId);
       b.disposeData(h.dataId);
@@ -116,11 +130,7 @@ function backwardConfig(backendName: string): KernelConfig {
       const [B, T, F] = x!.shape as [number, number, number];
       const U = recurrentKernel!.shape[0]!;
       const G = 4 * U;
-      const dyv = b.readSync(dy!.dataId) as Float32Array;
-      const mv = b.readSync(mask!.dataId) as Float32Array;
       const seqv = b.readSync(seq!.dataId) as Float32Array;
-      const cellv = b.readSync(cells!.dataId) as Float32Array;
-      const gv = b.readSync(gates!.dataId) as Float32Array;
       const wrv = b.readSync(recurrentKernel!.dataId) as Float32Array;
       const wv = b.readSync(kernel!.dataId) as Float32Array;
       // Wr^T [4U, U] and W^T [4U, F], laid out once so every product runs without transpose flags.
@@ -132,56 +142,76 @@ function backwardConfig(backendName: string): KernelConfig {
       });
       const dZ = makeFloatOutput(b, [B, T, G], () => undefined);
       const dzStep = makeFloatOutput(b, [1, B, G], () => undefined);
-      const dh = new Float32Array(B * U);
-      const dc = new Float32Array(B * U);
-      for (let t = T - 1; t >= 0; t--) {
-        const dzv = view(b, dZ);
-        const dsv = view(b, dzStep);
-        for (let bi = 0; bi < B; bi++) {
-          const row = bi * T + t;
-          const ho = bi * U;
-          const zo = row * G;
-          const so = bi * G;
-          for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
-          if (!(mv[row]! > 0)) {
-            // carried step: gradients flow to the previous step untouched
-            for (let q = 0; q < G; q++) dsv[so + q] = 0;
-            continue;
-          }
-          for (let u = 0; u < U; u++) {
-            const i = gv[zo + u]!;
-            const f = gv[zo + U + u]!;
-            const g = gv[zo + 2 * U + u]!;
-            const o = gv[zo + 3 * U + u]!;
-            const cn = cellv[row * U + u]!;
-            const cp = t > 0 ? cellv[(row - 1) * U + u]! : 0;
-            const tc = tanh(cn);
-            const dhu = dh[ho + u]!;
-            const dcu = dc[ho + u]! + dhu * o * (1 - tc * tc);
-            const dzi = dcu * g * i * (1 - i);
-            const dzf = dcu * cp * f * (1 - f);
-            const dzg = dcu * i * (1 - g * g);
-            const dzo = dhu * tc * o * (1 - o);
-            dc[ho + u] = dcu * f;
-            dsv[so + u] = dzi;
-            dsv[so + U + u] = dzf;
-            dsv[so + 2 * U + u] = dzg;
-            dsv[so + 3 * U + u] = dzo;
-            dzv[zo + u] = dzi;
-            dzv[zo + U + u] = dzf;
-            dzv[zo + 2 * U + u] = dzg;
-            dzv[zo + 3 * U + u] = dzo;
-          }
+      const simd = U % 4 === 0 && mask!.dtype === 'float32' && dy!.dtype === 'float32' ? lstmGatesFor(backend) : null;
+      if (simd) {
+        const { gates: k, ptr } = simd;
+        const dhT = makeFloatOutput(b, [B, U], () => undefined);
+        const dcT = makeFloatOutput(b, [B, U], () => undefined);
+        for (let t = T - 1; t >= 0; t--) {
+          k.backwardStep(ptr(dy!), ptr(mask!), ptr(cells!), ptr(gates!), ptr(dhT), ptr(dcT), ptr(dzStep), ptr(dZ), B, T, U, t);
+          // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
+          const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
+          k.carryStep(ptr(back), ptr(dhT), ptr(mask!), B, T, U, t);
+          b.disposeData(back.dataId);
         }
-        // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
-        const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
-        const backv = view(b, back);
-        for (let bi = 0; bi < B; bi++) {
-          const on = mv[bi * T + t]! > 0;
-          const ho = bi * U;
-          for (let u = 0; u < U; u++) dh[ho + u] = on ? backv[ho + u]! : dh[ho + u]!;
+        b.disposeData(dhT.dataId);
+        b.disposeData(dcT.dataId);
+      } else {
+        const dyv = b.readSync(dy!.dataId) as Float32Array;
+        const mv = b.readSync(mask!.dataId) as Float32Array;
+        const cellv = b.readSync(cells!.dataId) as Float32Array;
+        const gv = b.readSync(gates!.dataId) as Float32Array;
+        const dh = new Float32Array(B * U);
+        const dc = new Float32Array(B * U);
+        for (let t = T - 1; t >= 0; t--) {
+          const dzv = view(b, dZ);
+          const dsv = view(b, dzStep);
+          for (let bi = 0; bi < B; bi++) {
+            const row = bi * T + t;
+            const ho = bi * U;
+            const zo = row * G;
+            const so = bi * G;
+            for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
+            if (!(mv[row]! > 0)) {
+              // carried step: gradients flow to the previous step untouched
+              for (let q = 0; q < G; q++) dsv[so + q] = 0;
+              continue;
+            }
+            for (let u = 0; u < U; u++) {
+              const i = gv[zo + u]!;
+              const f = gv[zo + U + u]!;
+              const g = gv[zo + 2 * U + u]!;
+              const o = gv[zo + 3 * U + u]!;
+              const cn = cellv[row * U + u]!;
+              const cp = t > 0 ? cellv[(row - 1) * U + u]! : 0;
+              const tc = tanh(cn);
+              const dhu = dh[ho + u]!;
+              const dcu = dc[ho + u]! + dhu * o * (1 - tc * tc);
+              const dzi = dcu * g * i * (1 - i);
+              const dzf = dcu * cp * f * (1 - f);
+              const dzg = dcu * i * (1 - g * g);
+              const dzo = dhu * tc * o * (1 - o);
+              dc[ho + u] = dcu * f;
+              dsv[so + u] = dzi;
+              dsv[so + U + u] = dzf;
+              dsv[so + 2 * U + u] = dzg;
+              dsv[so + 3 * U + u] = dzo;
+              dzv[zo + u] = dzi;
+              dzv[zo + U + u] = dzf;
+              dzv[zo + 2 * U + u] = dzg;
+              dzv[zo + 3 * U + u] = dzo;
+            }
+          }
+          // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
+          const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
+          const backv = view(b, back);
+          for (let bi = 0; bi < B; bi++) {
+            const on = mv[bi * T + t]! > 0;
+            const ho = bi * U;
+            for (let u = 0; u < U; u++) dh[ho + u] = on ? backv[ho + u]! : dh[ho + u]!;
+          }
+          b.disposeData(back.dataId);
         }
-        b.disposeData(back.dataId);
       }
       // Hprev^T [U, B*T] and X^T [F, B*T] for the weight gradients.
       const xv = b.readSync(x!.dataId) as Float32Array;
