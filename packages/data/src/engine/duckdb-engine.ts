@@ -183,7 +183,7 @@ export class DuckDbSession {
     }
     const types: Record<string, string> = { [idCol]: 'VARCHAR', ...Object.fromEntries(channels.map((c) => [c, 'DOUBLE'])), ...(src.label ? { [src.label]: 'VARCHAR' } : {}) };
     let source = csv ? this.csvSource(file, types, [idCol]) : probe;
-    const sniffed = csv ? (await this.describe(source, file)).get(timeCol)! : found.get(timeCol)!;
+    const sniffed = found.get(timeCol)!; // the sniffer's type for the time column does not depend on the others'
     let time = timeExpression(timeCol, sniffed);
     if (!time) {
       if (!csv) throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'the time column is neither numbers nor date-times', { file, field: timeCol, value: sniffed, expected: 'numbers or timestamps' });
