@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
 // through @metaseries/pipeline (one child process per run, one run at a time), scores it on the
@@ -11,7 +11,7 @@
 // --out is given, so the committed full table is not overwritten.
 // Every setting in the configs was chosen on validation accuracy/loss only (see README.md).
 import { spawnSync, execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -63,7 +63,26 @@ try {
 }
 const cpus = os.cpus();
 const machine = `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} (shared), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}, tfjs backend ${process.env.METASERIES_BACKEND ?? 'auto (wasm here)'}`;
+// --merge: keep the rows of datasets not run now from the existing results.json (each row
+// carries the date, commit and machine it was measured on), so one dataset can be re-measured.
+const merge = flag('merge');
+const resultsFile = path.join(outDir, 'results.json');
+const previous =
+  merge && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { rows: [] };
+const kept = previous.rows
+  .filter((r) => !selected.some((d) => d.id === r.id))
+  .map((r) => ({
+    measured: { date: previous.date, commit: previous.commit, machine: previous.machine },
+    ...r,
+  }));
+const order = (r) => DATASETS.findIndex((d) => d.id === r.id);
+
 function writeTables(done) {
+  const all = [...kept, ...rows].sort((a, b) => order(a) - order(b));
+  const dates = all
+    .map((r) => r.measured?.date)
+    .filter(Boolean)
+    .sort();
   const meta = {
     date: new Date().toISOString(),
     machine,
@@ -77,17 +96,17 @@ function writeTables(done) {
   const md = [
     `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}`,
     '',
-    `Measured ${meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${commit}; ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min${done ? '' : ' so far (run still going: partial table)'}.`,
+    `Measured ${dates.length > 1 && dates[0].slice(0, 16) !== dates.at(-1).slice(0, 16) ? `${dates[0].slice(0, 16).replace('T', ' ')} to ${dates.at(-1).slice(0, 16).replace('T', ' ')}` : meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${[...new Set(all.map((r) => r.measured?.commit ?? commit))].join(', ')} (per row in results.json); ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min${done ? '' : ' so far (run still going: partial table)'}.`,
     'Written by `node tools/bench/accuracy/run.mjs` — never edited by hand. Every setting in `examples/<dataset>/config.yaml` was chosen on validation (carved from TRAIN) only; the TEST file is used for this table alone.',
     '',
     '| dataset | ours: test accuracy mean ± sd | per seed | published (deep learning, default split) | issue-11 target | valid accuracy | epochs run | train wall time / run | config |',
     '|---|---:|---|---|---:|---:|---|---:|---|',
-    ...rows.map(
+    ...all.map(
       (r) =>
         `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](../../../${r.config}) |`,
     ),
     '',
-    `¹ Sources: ${[...new Set(rows.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
+    `¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
     ...(quick
       ? [
           '',
@@ -102,10 +121,7 @@ function writeTables(done) {
   ].join('\n');
 
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(
-    path.join(outDir, 'results.json'),
-    JSON.stringify({ ...meta, rows }, null, 2) + '\n',
-  );
+  writeFileSync(resultsFile, JSON.stringify({ ...meta, rows: all }, null, 2) + '\n');
   writeFileSync(path.join(outDir, 'results.md'), md);
   return md;
 }
@@ -151,6 +167,7 @@ for (const d of selected) {
   const acc = runs.map((r) => r.test.accuracy);
   const row = {
     id: d.id,
+    measured: { date: new Date().toISOString(), commit, machine },
     dataset: d.name,
     config: path.relative(repo, config),
     seeds: runs.map((r) => r.seed),
@@ -160,7 +177,12 @@ for (const d of selected) {
       f1_macro: { mean: mean(runs.map((r) => r.test.f1_macro)) },
       log_loss: { mean: mean(runs.map((r) => r.test.log_loss)) },
     },
-    valid: { accuracy: { mean: mean(runs.map((r) => r.valid.accuracy)) } },
+    valid: {
+      accuracy: {
+        mean: mean(runs.map((r) => r.valid.accuracy)),
+        values: runs.map((r) => r.valid.accuracy),
+      },
+    },
     epochsRun: runs.map((r) => r.epochsRun),
     bestEpoch: runs.map((r) => r.bestEpoch),
     trainSeconds: {

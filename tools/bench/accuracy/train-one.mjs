@@ -84,5 +84,7 @@ process.stdout.write(
     bestValid: history.epochs.find((e) => e.epoch === history.bestEpoch) ?? null,
     valid: metrics.valid,
     ...(!hideTest && { test: metrics.test }),
+    // the validation curve, for choosing epochs and patience on validation
+    curve: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, val_loss: e.val_loss, val_accuracy: e.val_accuracy, lr: e.lr })),
   }) + '\n',
 );
