@@ -225,40 +225,48 @@ export class DuckDbSession {
       total += Number(g.n);
     }
     const idAt = (i: number): string => runs.find((r) => i >= r.offset && i < r.offset + r.n)?.id ?? '';
-    // every row straight into one buffer per column at its row number (no sort), checked on the way
-    const times = new Float64Array(total);
-    const columns = channels.map(() => new Float32Array(total));
+    // every row straight into its record's typed buffers at its row number (no sort), checked on the way
+    const bufs = runs.map(({ n }) => ({ times: new Float64Array(n), values: channels.map(() => new Float32Array(n)) }));
+    const runAt = (i: number): number => {
+      let lo = 0;
+      let hi = runs.length - 1;
+      while (lo < hi) {
+        const mid = (lo + hi + 1) >> 1;
+        if (runs[mid]!.offset <= i) lo = mid;
+        else hi = mid - 1;
+      }
+      return lo;
+    };
     let badTime = total;
     let badValue = total;
     let badChannel = 0;
     let badNumber = 0;
     const result = await this.conn.stream(`SELECT rowid::INTEGER AS i, coalesce(t, 'NaN'::DOUBLE) AS t${channels.map((_, k) => `, coalesce(ch${k}, 'NaN'::DOUBLE) AS ch${k}`).join('')} FROM s0`);
+    let cur = 0;
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
       const rowCount = chunk.rowCount;
       const iv = vectorItems(chunk.getColumnVector(0), Int32Array);
       const tv = vectorItems(chunk.getColumnVector(1), Float64Array);
+      const cv = channels.map((_, k) => vectorItems(chunk.getColumnVector(k + 2), Float64Array));
       for (let r = 0; r < rowCount; r++) {
         const i = iv[r]!;
+        let run = runs[cur]!;
+        if (i < run.offset || i >= run.offset + run.n) run = runs[(cur = runAt(i))]!;
+        const at = i - run.offset;
+        const buf = bufs[cur]!;
         const t = tv[r]!;
         if (!Number.isFinite(t) && i < badTime) badTime = i;
-        times[i] = t;
-      }
-      for (let k = 0; k < channels.length; k++) {
-        const cv = vectorItems(chunk.getColumnVector(k + 2), Float64Array);
-        const out = columns[k]!;
-        for (let r = 0; r < rowCount; r++) {
-          const v = cv[r]!;
-          if (!(Math.abs(v) <= FLOAT32_MAX) && v === v) {
-            const i = iv[r]!;
-            if (i < badValue || (i === badValue && k < badChannel)) {
-              badValue = i;
-              badChannel = k;
-              badNumber = v;
-            }
+        buf.times[at] = t;
+        for (let k = 0; k < cv.length; k++) {
+          const v = cv[k]![r]!;
+          if (!(Math.abs(v) <= FLOAT32_MAX) && v === v && (i < badValue || (i === badValue && k < badChannel))) {
+            badValue = i;
+            badChannel = k;
+            badNumber = v;
           }
-          out[iv[r]!] = v;
+          buf.values[k]![at] = v;
         }
       }
     }
@@ -278,13 +286,14 @@ export class DuckDbSession {
     const records = new Map<string, SeriesRecord>();
     const origins = new Map<string, RecordOrigin>();
     const show = (x: number) => (time.unit === 'ms' ? new Date(x).toISOString() : String(x));
-    for (const [j, { id, offset, n }] of runs.entries()) {
-      for (let i = offset + 1; i < offset + n; i++) {
+    for (const [j, { id, n }] of runs.entries()) {
+      const { times, values } = bufs[j]!;
+      for (let i = 1; i < n; i++) {
         if (!(times[i]! > times[i - 1]!)) {
           const dup = times[i] === times[i - 1];
           throw new MetaseriesError(dup ? 'LOAD_DUPLICATE_TIME' : 'LOAD_UNORDERED_TIMES', dup ? 'two rows of one series have the same time' : 'series times must increase within a record', {
             file,
-            line: lineOf(i + 1),
+            line: lineOf(runs[j]!.offset + i + 1),
             recordId: id,
             field: timeCol,
             value: show(times[i]!),
@@ -293,13 +302,7 @@ export class DuckDbSession {
         }
       }
       const g = groups[j]!;
-      records.set(id, {
-        id,
-        values: columns.map((c) => c.slice(offset, offset + n)),
-        times: times.slice(offset, offset + n),
-        metadata: {},
-        ...(g.label !== null && g.label !== undefined ? { label: String(g.label) } : {}),
-      });
+      records.set(id, { id, values, times, metadata: {}, ...(g.label !== null && g.label !== undefined ? { label: String(g.label) } : {}) });
       origins.set(id, { file, line: lineOf(g.first) });
     }
     this.runs = runs;
