@@ -12,7 +12,7 @@ import {
   type SeriesRecord,
   type Task,
 } from '@metaseries/core';
-import { openCsv, columnIndex, parseNumber, parseDuration } from './read-csv.js';
+import { openCsv, columnIndex, parseNumber, parseDuration, parseTime } from './read-csv.js';
 import { readTsFile } from './read-ts-file.js';
 import { readLineBatches, DEFAULT_MAX_LINE_LENGTH } from './read-lines.js';
 import { loadWide } from './load-wide.js';
@@ -43,7 +43,8 @@ export interface SeriesSource {
   /**
    * - `long`: CSV, one row per (id, time) with a column per channel; an id's rows contiguous, in time order.
    * - `wide`: CSV, one row per series: id, label?, then `t0,t1,…` or `<channel>__<t>` columns.
-   * - `jsonl`: one `{"id", "values": {channel: number[]}, "times"?, "metadata"?, "label"?}` per line.
+   * - `jsonl`: one `{"id", "values": {channel: number[]}, "times"?, "metadata"?, "label"?}` per line;
+   *   `times` holds numbers or ISO date-time strings (one kind per file, as in CSV).
    * - `ts`: sktime/aeon `.ts` (ids are `<problemName>_<case index>`).
    * - `parquet`: the long layout in a Parquet file.
    */
@@ -172,6 +173,7 @@ async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number)
   const origins = new Map<string, RecordOrigin>();
   const metadataKeys = new Set<string>();
   let channels: string[] | undefined;
+  let timesAreDates: boolean | undefined;
   for await (const { lines: batch, first: firstLine } of readLineBatches(file, maxLineLength)) for (let bi = 0; bi < batch.length; bi++) {
     const text = batch[bi]!;
     const line = firstLine + bi;
@@ -215,10 +217,29 @@ async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number)
       }
     }
     if (o.times !== undefined) {
-      if (!Array.isArray(o.times) || o.times.length !== len || !o.times.every((t) => typeof t === 'number' && Number.isFinite(t))) {
-        throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'times must be an array of finite numbers, one per step', { file, line, recordId: id, field: 'times', expected: `${len} numbers` });
+      if (!Array.isArray(o.times) || o.times.length !== len) {
+        throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'times must be an array with one time per step', { file, line, recordId: id, field: 'times', expected: `${len} numbers or ISO date-times` });
       }
-      const times = Float64Array.from(o.times as number[]);
+      // numbers, or ISO date-time strings (→ epoch ms): one kind for the whole file, as in CSV
+      const times = new Float64Array(len);
+      (o.times as unknown[]).forEach((t, i) => {
+        const where = { file, line, recordId: id, field: `times[${i}]` };
+        let isDate: boolean;
+        if (typeof t === 'number' && Number.isFinite(t)) {
+          times[i] = t;
+          isDate = false;
+        } else if (typeof t === 'string') {
+          const p = parseTime(t, where);
+          times[i] = p.value;
+          isDate = p.isDate;
+        } else {
+          throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'a time must be a finite number or an ISO date-time string', { ...where, value: JSON.stringify(t ?? null).slice(0, 60), expected: 'a number or YYYY-MM-DD[THH:MM[:SS]][Z|±HH:MM]' });
+        }
+        timesAreDates ??= isDate;
+        if (timesAreDates !== isDate) {
+          throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'times mix plain numbers and date-times', { ...where, value: String(t), expected: timesAreDates ? 'a date-time' : 'a number' });
+        }
+      });
       for (let i = 1; i < times.length; i++) {
         if (!(times[i]! > times[i - 1]!)) throw new MetaseriesError('LOAD_UNORDERED_TIMES', 'series times must increase within a record', { file, line, recordId: id, field: `times[${i}]`, value: times[i], expected: `> ${times[i - 1]}` });
       }
@@ -234,7 +255,7 @@ async function loadJsonl(src: SeriesSource, file: string, maxLineLength: number)
     records.set(id, rec);
     origins.set(id, { file, line });
   }
-  return { records, channels: channels ?? [], timeUnit: 'step', origins, metadataKeys };
+  return { records, channels: channels ?? [], timeUnit: timesAreDates ? 'ms' : 'step', origins, metadataKeys };
 }
 
 async function loadTable(file: string, idCol: string, columns: string[], maxLineLength: number): Promise<Map<string, { cells: Record<string, string>; line: number }>> {

@@ -156,6 +156,8 @@ describe('joins and error codes', () => {
     ['a JSONL duplicate id', { 'r.jsonl': '{"id":"a","values":{"v":[1]},"label":"x"}\n{"id":"a","values":{"v":[2]},"label":"y"}\n' }, { series: { path: 'r.jsonl', format: 'jsonl' } }, 'LOAD_DUPLICATE_ID', { line: 2, recordId: 'a' }],
     ['JSONL times out of order', { 'r.jsonl': '{"id":"a","values":{"v":[1,2]},"times":[5,4],"label":"x"}\n' }, { series: { path: 'r.jsonl', format: 'jsonl' } }, 'LOAD_UNORDERED_TIMES', { line: 1, field: 'times[1]' }],
     ['a JSONL line that is not an object', { 'r.jsonl': '[1,2]\n' }, { series: { path: 'r.jsonl', format: 'jsonl' } }, 'LOAD_BAD_LINE', { line: 1 }],
+    ['JSONL times mixing numbers and date-times', { 'r.jsonl': '{"id":"a","values":{"v":[1,2]},"times":["2024-01-01T00:00:00Z","2024-01-01T01:00:00Z"]}\n{"id":"b","values":{"v":[1]},"times":[3]}\n' }, { series: { path: 'r.jsonl', format: 'jsonl' } }, 'LOAD_BAD_TIMESTAMP', { line: 2, recordId: 'b', field: 'times[0]' }],
+    ['an unparsable JSONL time', { 'r.jsonl': '{"id":"a","values":{"v":[1,2]},"times":["2024-01-01","yesterday"]}\n' }, { series: { path: 'r.jsonl', format: 'jsonl' } }, 'LOAD_BAD_TIMESTAMP', { line: 1, field: 'times[1]', value: 'yesterday' }],
     ['a quoted field spanning lines', { 's.csv': 'id,time,hr\n"p1,0,1\n' }, { series: { path: 's.csv', format: 'long' } }, 'LOAD_BAD_LINE', { line: 2 }],
     ['a label table naming an unknown id', { 's.csv': series, 'l.csv': 'id,label\np1,a\nghost,b\n' }, { series: { path: 's.csv', format: 'long' }, labels: { path: 'l.csv' } }, 'LOAD_LABEL_WITHOUT_SERIES', { line: 3, recordId: 'ghost' }],
   ];
@@ -163,6 +165,13 @@ describe('joins and error codes', () => {
     const err = await failure(config, folder(files));
     expect(err.code).toBe(code);
     expect(err.details).toMatchObject(where);
+  });
+
+  it('reads JSONL times given as ISO date-times as epoch milliseconds (time unit ms)', async () => {
+    const dir = folder({ 'r.jsonl': '{"id":"a","values":{"v":[1,2]},"times":["2024-01-01T00:00:00Z","2024-01-01T01:30:00+01:00"],"label":"x"}\n' });
+    const { dataset } = await loadDataset({ series: { path: 'r.jsonl', format: 'jsonl' } }, { baseDir: dir });
+    expect(dataset.schema.timeUnit).toBe('ms');
+    expect(Array.from(dataset.records[0]!.times!)).toEqual([Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 30)]);
   });
 
   it('refuses a line longer than maxLineLength (bounded memory)', async () => {
