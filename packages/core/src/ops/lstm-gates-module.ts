@@ -6,6 +6,7 @@ export interface LstmGates {
   forwardStep(xw: number, hr: number, bias: number, c: number, h: number, seq: number, cells: number, gates: number, mask: number, B: number, T: number, U: number, t: number): void;
   backwardStep(dy: number, mask: number, cells: number, gates: number, dh: number, dc: number, ds: number, dz: number, B: number, T: number, U: number, t: number): void;
   carryStep(back: number, dh: number, mask: number, B: number, T: number, U: number, t: number): void;
+  columnSums(dz: number, out: number, rows: number, G: number): void;
 }
 
 /** The SIMD gate kernels bound to one wasm backend's heap, and a tensor's address in it. */

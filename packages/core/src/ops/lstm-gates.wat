@@ -190,4 +190,32 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows)))
   )
+
+  ;; out[q] = sum over rows r of dz[r*G + q]: the bias gradient (G a multiple of 4).
+  (func (export "columnSums") (param $dz i32) (param $out i32) (param $rows i32) (param $G i32)
+    (local $r i32) (local $off i32) (local $gb i32) (local $row i32)
+    (local.set $gb (i32.shl (local.get $G) (i32.const 2)))
+    (local.set $off (i32.const 0))
+    (block $zero_done
+      (loop $zero
+        (br_if $zero_done (i32.ge_u (local.get $off) (local.get $gb)))
+        (v128.store (i32.add (local.get $out) (local.get $off)) (v128.const f32x4 0 0 0 0))
+        (local.set $off (i32.add (local.get $off) (i32.const 16)))
+        (br $zero)))
+    (local.set $r (i32.const 0))
+    (block $rows_done
+      (loop $rows_loop
+        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $dz) (i32.mul (local.get $r) (local.get $gb))))
+        (local.set $off (i32.const 0))
+        (block $cols_done
+          (loop $cols
+            (br_if $cols_done (i32.ge_u (local.get $off) (local.get $gb)))
+            (v128.store (i32.add (local.get $out) (local.get $off))
+              (f32x4.add (v128.load (i32.add (local.get $out) (local.get $off))) (v128.load (i32.add (local.get $row) (local.get $off)))))
+            (local.set $off (i32.add (local.get $off) (i32.const 16)))
+            (br $cols)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $rows_loop)))
+  )
 )

@@ -231,10 +231,16 @@ function backwardConfig(backendName: string): KernelConfig {
       const dWr = matMul(backendName, backend, hPrevT, dZ, U, B * T, G);
       const dW = matMul(backendName, backend, xT, dZ, F, B * T, G);
       const dX = matMul(backendName, backend, dZ, wT, B * T, G, F);
-      const dzAll = view(b, dZ);
-      const biasSum = new Float32Array(G);
-      for (let r = 0; r < B * T; r++) for (let q = 0; q < G; q++) biasSum[q]! += dzAll[r * G + q]!;
-      const dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
+      let dBias: TensorInfo;
+      if (simd) {
+        dBias = makeFloatOutput(b, [G], () => undefined);
+        simd.gates.columnSums(simd.ptr(dZ), simd.ptr(dBias), B * T, G);
+      } else {
+        const dzAll = view(b, dZ);
+        const biasSum = new Float32Array(G);
+        for (let r = 0; r < B * T; r++) for (let q = 0; q < G; q++) biasSum[q]! += dzAll[r * G + q]!;
+        dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
+      }
       for (const t of [wrT, wT, dZ, dzStep, hPrevT, xT]) b.disposeData(t.dataId);
       return [
         { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
