@@ -232,6 +232,7 @@ describe('the duckdb engine refuses what the js engine refuses, with the same co
     ['a word for a number', { series: { path: 'word.csv', format: 'long' } }, 'LOAD_BAD_VALUE'],
     ['a NaN label', { series: { path: 'badlabel.csv', format: 'long', label: 'y' } }, 'LOAD_BAD_LABEL'],
     ['an empty file', { series: { path: 'empty.csv', format: 'long' } }, 'LOAD_EMPTY_FILE'],
+    ['a file that is not Parquet', { series: { path: 'ok.csv', format: 'parquet' } }, 'LOAD_BAD_PARQUET'],
     ['a missing file', { series: { path: 'nope.csv', format: 'long' } }, 'LOAD_FILE_NOT_FOUND'],
     ['a missing column', { series: { path: 'ok.csv', format: 'long', channels: ['w'] } }, 'LOAD_MISSING_COLUMN'],
     ['context in another time unit', { series: { path: 'ok.csv', format: 'long' }, context: { path: 'ctx-dates.csv', fields: { m: 'categorical' } } }, 'LOAD_BAD_TIMESTAMP'],
@@ -252,5 +253,68 @@ describe('the duckdb engine refuses what the js engine refuses, with the same co
   it('refuses an unknown engine', async () => {
     const e = await loadDataset({ series: { path: 'ok.csv', format: 'long' } }, { baseDir: dir, engine: 'sql' as 'js' }).catch((x: unknown) => x);
     expect(isMetaseriesError(e) && e.code).toBe('LOAD_BAD_OPTION');
+  });
+});
+
+describe('the duckdb engine on damaged files', () => {
+  const DELIMS = [',', ';', '\t', '\n', ' ', '"', '|'];
+  const HUGE = ['1e999', '1e39', '9'.repeat(400), 'Infinity', 'NaN', '0x7f', '-0'];
+  function damage(text: string, rng: ReturnType<typeof createRng>): Buffer {
+    const b = Buffer.from(text);
+    const at = () => rng.int(Math.max(1, b.length));
+    switch (rng.int(7)) {
+      case 0:
+        return b.subarray(0, at());
+      case 1:
+        for (let i = 0, n = 1 + rng.int(8); i < n; i++) b[at()] = rng.next() < 0.8 ? 32 + rng.int(95) : rng.int(256);
+        return b;
+      case 2: {
+        const from = DELIMS[rng.int(DELIMS.length)]!.charCodeAt(0);
+        const to = DELIMS[rng.int(DELIMS.length)]!.charCodeAt(0);
+        for (let i = 0; i < b.length; i++) if (b[i] === from && rng.next() < 0.5) b[i] = to;
+        return b;
+      }
+      case 3: {
+        const i = at();
+        return Buffer.concat([b.subarray(0, i), Buffer.from([0xff, 0xc3]), b.subarray(i)]);
+      }
+      case 4: {
+        const nums = [...text.matchAll(/\d+(\.\d+)?/g)];
+        const m = nums[rng.int(nums.length)]!;
+        return Buffer.from(text.slice(0, m.index) + HUGE[rng.int(HUGE.length)]! + text.slice(m.index! + m[0].length));
+      }
+      case 5: {
+        const i = at();
+        return Buffer.concat([b.subarray(0, i), Buffer.from('"'), b.subarray(i)]);
+      }
+      default:
+        return Buffer.from(text.split('\n').slice(1).join('\n'));
+    }
+  }
+
+  it('loads or throws a MetaseriesError for 80 seeded damaged series and context files', async () => {
+    const rng = createRng(5);
+    const outcomes = new Map<string, number>();
+    for (let c = 0; c < 80; c++) {
+      const dir = folder({ 'labels.csv': 'id,outcome\np1,died\np2,lived\np3,lived\n' });
+      const damaged = rng.next() < 0.5 ? 'series.csv' : 'modes.csv';
+      writeFileSync(path.join(dir, 'series.csv'), damaged === 'series.csv' ? damage(series, rng) : series);
+      writeFileSync(path.join(dir, 'modes.csv'), damaged === 'modes.csv' ? damage(modes, rng) : modes);
+      let outcome = 'loaded';
+      try {
+        await loadDataset(
+          { series: { path: 'series.csv', format: 'long' }, context: { path: 'modes.csv', fields: { mode: 'categorical', load: 'numeric' } }, labels: { path: 'labels.csv', label: 'outcome' } },
+          { baseDir: dir, engine: 'duckdb', align: true },
+        );
+      } catch (e) {
+        if (!isMetaseriesError(e)) throw new Error(`case ${c} (${damaged}): not a MetaseriesError: ${String(e)}`);
+        outcome = e.code;
+      }
+      outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
+    }
+    if (process.env.DUCKDB_FUZZ_REPORT) process.stdout.write(`${JSON.stringify(Object.fromEntries(outcomes))}\n`);
+    // the damage reaches both outcomes: some files still load, most are refused with a code
+    expect(outcomes.get('loaded')).toBeGreaterThan(0);
+    expect([...outcomes.keys()].length).toBeGreaterThan(3);
   });
 });
