@@ -359,48 +359,50 @@ export class DuckDbSession {
         await this.conn.run(`DROP TABLE IF EXISTS t${k}`);
         await this.conn.run(`CREATE TEMP TABLE t${k} AS ${sql}`);
       }
-      await this.conn.run('DROP TABLE IF EXISTS c0');
-      await this.conn.run(`CREATE TEMP TABLE c0 AS ${selects.map((_, k) => `SELECT ${k} AS tbl, rowid + 1 AS rn, * FROM t${k}`).join(' UNION ALL ')}`);
-      for (const k of selects.keys()) await this.conn.run(`DROP TABLE t${k}`);
-      const badTime = (await this.rows(`SELECT tbl, rn, id FROM c0 WHERE t IS NULL OR NOT isfinite(t) LIMIT 1`))[0];
+      const merged = selects.map((_, k) => `SELECT ${k} AS tbl, rowid + 1 AS rn, * FROM t${k}`).join(' UNION ALL ');
+      const badTime = (await this.rows(`SELECT tbl, rn, id FROM (${merged}) WHERE t IS NULL OR NOT isfinite(t) LIMIT 1`))[0];
       if (badTime) {
         const table = tables[Number(badTime.tbl)]!;
         throw new MetaseriesError('LOAD_BAD_TIMESTAMP', 'a context row has no valid time stamp', { file: table.file, line: Number(badTime.rn) + 1, recordId: String(badTime.id), field: table.time });
       }
-      ignored = Number((await this.rows(`SELECT count(*) AS n FROM c0 ANTI JOIN (SELECT DISTINCT id FROM s0) USING (id)`))[0]!.n);
       await this.conn.run('DROP TABLE IF EXISTS c');
       // k: the row's index in its id's track (sorted by time; equal stamps in table, then file order)
-      await this.conn.run(`CREATE TEMP TABLE c AS SELECT *, (row_number() OVER (PARTITION BY id ORDER BY t, tbl, rn) - 1)::INTEGER AS k FROM c0 SEMI JOIN (SELECT DISTINCT id FROM s0) USING (id)`);
-      await this.conn.run('DROP TABLE c0');
+      await this.conn.run(`CREATE TEMP TABLE c AS SELECT *, (row_number() OVER (PARTITION BY id ORDER BY t, tbl, rn) - 1)::INTEGER AS k FROM (${merged}) SEMI JOIN (SELECT DISTINCT id FROM s0) USING (id)`);
+      const read = Number((await this.rows(`SELECT ${selects.map((_, k) => `(SELECT count(*) FROM t${k})`).join(' + ')} AS n`))[0]!.n);
+      ignored = read - Number((await this.rows('SELECT count(*) AS n FROM c'))[0]!.n);
+      for (const k of selects.keys()) await this.conn.run(`DROP TABLE t${k}`);
     } catch (e) {
       throw loadError(e, tables.map((t) => t.file).join(', '), tables.length === 1 ? tables[0]!.time : undefined);
     }
-    const result = await this.conn.stream(`SELECT id, t${names.map((_, j) => `, f${j}`).join('')} FROM c ORDER BY id, k`);
-    let id: string | undefined;
-    let times: number[] = [];
+    // one track per id, rows in track order: times straight from DuckDB's buffer, values as JS values
+    const counts = await this.rows('SELECT id, count(*) AS n FROM c GROUP BY id ORDER BY id');
+    const result = await this.conn.stream(`SELECT t${names.map((_, j) => `, f${j}`).join('')} FROM c ORDER BY id, k`);
+    let track = -1;
+    let at = 0;
+    let n = 0;
+    let times = new Float64Array(0);
     let values: ContextValue[][] = [];
-    const finish = () => {
-      if (id !== undefined) records.get(id)!.context = { times: Float64Array.from(times), values: Object.fromEntries(names.map((f, j) => [f, values[j]!])) };
+    const next = () => {
+      track++;
+      const g = counts[track]!;
+      n = Number(g.n);
+      at = 0;
+      times = new Float64Array(n);
+      values = names.map(() => new Array<ContextValue>(n));
+      records.get(String(g.id))!.context = { times, values: Object.fromEntries(names.map((f, j) => [f, values[j]!])) };
     };
     for (;;) {
       const chunk = await result.fetchChunk();
       if (!chunk || chunk.rowCount === 0) break;
-      const iv = chunk.getColumnVector(0);
-      const tv = chunk.getColumnVector(1);
-      const fv = names.map((_, j) => chunk.getColumnVector(j + 2));
+      const tv = vectorItems(chunk.getColumnVector(0), Float64Array);
+      const fv = names.map((_, j) => chunk.getColumnVector(j + 1));
       for (let r = 0; r < chunk.rowCount; r++) {
-        const rid = iv.getItem(r) as string;
-        if (rid !== id) {
-          finish();
-          id = rid;
-          times = [];
-          values = names.map(() => []);
-        }
-        times.push(tv.getItem(r) as number);
-        for (let j = 0; j < fv.length; j++) values[j]!.push(fv[j]!.getItem(r) as ContextValue);
+        while (at === n) next();
+        times[at] = tv[r]!;
+        for (let j = 0; j < fv.length; j++) values[j]![at] = fv[j]!.getItem(r) as ContextValue;
+        at++;
       }
     }
-    finish();
     this.contextFields = names;
     return ignored;
   }
