@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--bn-momentum M]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
 // through @metaseries/pipeline (one child process per run, one run at a time), scores it on the
@@ -26,6 +26,9 @@ const opt = (name, def) => {
   return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
 };
 const quick = flag('quick');
+// --bn-momentum M: an EXPERIMENT on a fusion default (batch-norm momentum, tfjs's is 0.99); the
+// tables say so in their title. Give it an --out of its own.
+const bnMomentum = opt('bn-momentum');
 const seeds = Number(opt('seeds', quick ? '1' : '3'));
 const wanted = opt('datasets', quick ? QUICK.join(',') : DATASETS.map((d) => d.id).join(','))
   .split(',')
@@ -89,12 +92,13 @@ function writeTables(done) {
     commit,
     quick,
     seeds,
+    ...(bnMomentum && { experiment: { bnMomentum: Number(bnMomentum) } }),
     complete: done,
     totalSeconds: (Date.now() - started) / 1000,
   };
 
   const md = [
-    `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}`,
+    `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}${bnMomentum ? ` — EXPERIMENT: batch-norm momentum ${bnMomentum} (not the shipped fusion default)` : ''}`,
     '',
     `Measured ${dates.length > 1 && dates[0].slice(0, 16) !== dates.at(-1).slice(0, 16) ? `${dates[0].slice(0, 16).replace('T', ' ')} to ${dates.at(-1).slice(0, 16).replace('T', ' ')}` : meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${[...new Set(all.map((r) => r.measured?.commit ?? commit))].join(', ')} (per row in results.json); ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min${done ? '' : ' so far (run still going: partial table)'}.`,
     'Written by `node tools/bench/accuracy/run.mjs` — never edited by hand. Every setting in `examples/<dataset>/config.yaml` was chosen on validation (carved from TRAIN) only; the TEST file is used for this table alone.',
@@ -144,6 +148,7 @@ for (const d of selected) {
       '--seed',
       String(seed),
       ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : []),
+      ...(bnMomentum ? ['--bn-momentum', bnMomentum] : []),
     ];
     const r = spawnSync(process.execPath, args, {
       encoding: 'utf8',
