@@ -110,7 +110,7 @@ const dataSources = {
 const testData = z.strictObject(dataSources);
 
 const data = z
-  .strictObject({ ...dataSources, normalise: normalise.prefault({}), test: testData.optional() })
+  .strictObject({ ...dataSources, engine: z.enum(['js', 'duckdb']).default('js'), normalise: normalise.prefault({}), test: testData.optional() })
   .superRefine((d, ctx) => {
     if (!d.series && !d.scenario) {
       ctx.addIssue({ code: 'custom', path: ['series'], message: 'data needs series (files) or scenario (synthetic)', input: undefined, params: { expected: '{ path, format, id, time, channels }' } });

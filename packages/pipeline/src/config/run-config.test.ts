@@ -61,6 +61,13 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
     expect(problems).toEqual([expect.objectContaining({ path: 'train.earlyStopping.patience', value: 0, expected: '>= 1' })]);
   });
 
+  it('takes the data engine (js by default, duckdb optional) and names a bad one', () => {
+    expect(parseRunConfig({ data: { series: { path: 'a' } } }, { baseDir: '/' }).data.engine).toBe('js');
+    expect(parseRunConfig({ data: { series: { path: 'a' }, engine: 'duckdb' } }, { baseDir: '/' }).data.engine).toBe('duckdb');
+    const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a' }, engine: 'spark' } }));
+    expect(problems).toEqual([expect.objectContaining({ path: 'data.engine', value: 'spark' })]);
+  });
+
   it('rejects unknown keys by their path', () => {
     const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a', colums: ['x'] } }, model: { encoderr: 'lstm' } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['data.series.colums', 'model.encoderr']);

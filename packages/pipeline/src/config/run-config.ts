@@ -105,6 +105,12 @@ export interface DataSourcesConfig {
 
 /** `data`: the only required section. */
 export interface DataConfig extends DataSourcesConfig {
+  /**
+   * How files are read: `js` (streaming TypeScript, runs anywhere) or `duckdb` (long CSV / Parquet
+   * read and context as-of joined by DuckDB; needs the optional `@duckdb/node-api`, else
+   * `DATA_ENGINE_UNAVAILABLE`). Same dataset either way. Default: `'js'`.
+   */
+  engine: 'js' | 'duckdb';
   /** Series normalisation. Default: `{ method: 'zscore', scope: 'channel' }`. */
   normalise: NormaliseConfig;
   /** A separate test set of the same shape. Default: none (the test split is drawn from `data`). */

@@ -1,9 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { parseRunConfig, type RunConfigInput } from '../config/run-config.js';
-import { fit } from './fit.js';
+import { fit, loadRunData } from './fit.js';
 
 /** The same waveform means a different class depending on the machine type. */
 function machineDataset(n: number, seed: number): Dataset {
@@ -34,6 +34,25 @@ describe('fit', () => {
   let root: string;
   beforeEach(() => (root = mkdtempSync(path.join(tmpdir(), 'ms-fit-'))));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('loads a config through data.engine duckdb into the same dataset as the js engine', async () => {
+    writeFileSync(path.join(root, 's.csv'), 'id,time,x,y\na,0,1,2\na,1,1.5,2.5\na,2,2,3\nb,0,-1,0\nb,1,-2,1\n');
+    writeFileSync(path.join(root, 'm.csv'), 'id,kind\na,u\nb,v\n');
+    writeFileSync(path.join(root, 'c.csv'), 'id,time,mode\na,0,on\na,1,on\na,1,off\nb,0,off\n');
+    writeFileSync(path.join(root, 'l.csv'), 'id,label\na,ok\nb,bad\n');
+    const load = (engine: 'js' | 'duckdb') =>
+      loadRunData(
+        parseRunConfig(
+          { data: { engine, series: { path: 's.csv', format: 'long' }, metadata: { path: 'm.csv', fields: { kind: 'categorical' } }, context: { path: 'c.csv', fields: { mode: 'categorical' } }, labels: { path: 'l.csv' } } },
+          { baseDir: root },
+        ),
+      );
+    const js = await load('js');
+    const duck = await load('duckdb');
+    expect(duck.dataset.schema).toEqual(js.dataset.schema);
+    expect(duck.dataset.records).toEqual(js.dataset.records);
+    expect(js.dataset.records.map((r) => [r.id, r.label, Array.from(r.values[1]!)])).toEqual([['a', 'ok', [2, 2.5, 3]], ['b', 'bad', [0, 1]]]);
+  });
 
   it('gives identical metrics for the same seed on cpu', async () => {
     const data = machineDataset(120, 5);

@@ -112,8 +112,8 @@ export async function loadRunData(config: RunConfig): Promise<{ dataset: Dataset
     const { info: _info, ...dataset } = generateScenario(name, { n, seed, length, noise, groups });
     return { dataset };
   }
-  const { test: testSources, ...main } = d;
-  const loaded = await loadDataset({ ...toLoaderConfig(main), ...(testSources && { test: toLoaderConfig(testSources) }) });
+  const { test: testSources, engine, ...main } = d;
+  const loaded = await loadDataset({ ...toLoaderConfig(main), ...(testSources && { test: toLoaderConfig(testSources) }) }, { engine });
   return { dataset: withConfiguredSchema(loaded.dataset, main), ...(loaded.test && testSources && { test: withConfiguredSchema(loaded.test, testSources) }) };
 }
 
