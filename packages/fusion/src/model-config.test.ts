@@ -72,6 +72,19 @@ describe('buildModel validation', () => {
     model.dispose();
   });
 
+  it.each(['fcn', 'resnet', 'inception'] as const)('%s batch norms use batchNormMomentum (default 0.9), and a bad one is refused', (encoder) => {
+    const small = { fcn: { filters: [2], kernelSizes: [2] }, resnet: { filters: [2], kernelSizes: [2] }, inception: { depth: 3, filters: 2, bottleneck: 2, kernelSizes: [3], residualEvery: 3 } };
+    const momenta = (m: ReturnType<typeof buildModel>) => m.layers.filter((l) => l.getClassName() === 'BatchNormalization').map((l) => (l.getConfig() as { momentum: number }).momentum);
+    const byDefault = buildModel({ fusion: 'none', encoder, ...small }, seriesOnly);
+    expect(momenta(byDefault).length).toBeGreaterThan(0);
+    expect(new Set(momenta(byDefault))).toEqual(new Set([0.9]));
+    const keras = buildModel({ fusion: 'none', encoder, batchNormMomentum: 0.99, ...small }, seriesOnly);
+    expect(new Set(momenta(keras))).toEqual(new Set([0.99]));
+    expect(fieldOf(() => buildModel({ fusion: 'none', encoder, batchNormMomentum: 1, ...small }, seriesOnly))).toBe('batchNormMomentum');
+    byDefault.dispose();
+    keras.dispose();
+  });
+
   it('a regression model names its output prediction', () => {
     const model = buildModel({ fusion: 'none', encoder: 'gru', recurrent: { units: [2] } }, { ...seriesOnly, task: 'regression' });
     expect(model.outputNames).toEqual(['prediction']);

@@ -13,6 +13,8 @@ export interface ConvolutionOptions {
   relu: boolean;
   /** Bias in the convolution (off when batch norm follows). */
   useBias?: boolean;
+  /** Batch-norm momentum (the model config's `batchNormMomentum`). */
+  momentum: number;
 }
 
 /**
@@ -24,7 +26,7 @@ export function convolution(
   x: tfl.SymbolicTensor,
   mask: tfl.SymbolicTensor,
   seeds: SeedSequence,
-  { filters, kernelSize, batchNorm, relu, useBias }: ConvolutionOptions,
+  { filters, kernelSize, batchNorm, relu, useBias, momentum }: ConvolutionOptions,
 ): tfl.SymbolicTensor {
   let y = applyLayer(
     tfl.layers.conv1d({
@@ -36,7 +38,7 @@ export function convolution(
     }),
     x,
   );
-  if (batchNorm) y = applyLayer(tfl.layers.batchNormalization(), y);
+  if (batchNorm) y = applyLayer(tfl.layers.batchNormalization({ momentum }), y);
   if (relu) y = applyLayer(tfl.layers.activation({ activation: 'relu' }), y);
   return applyLayer(new ApplyMask(), [y, mask]);
 }

@@ -10,7 +10,7 @@ import { applyLayer, type SeriesEncoderInput } from './series-encoder.js';
 export function fcnEncoder({ steps, mask, config, seeds }: SeriesEncoderInput): tfl.SymbolicTensor {
   let x = applyLayer(new ApplyMask(), [steps, mask]);
   config.fcn.filters.forEach((filters, i) => {
-    x = convolution(x, mask, seeds, { filters, kernelSize: config.fcn.kernelSizes[i], batchNorm: true, relu: true });
+    x = convolution(x, mask, seeds, { filters, kernelSize: config.fcn.kernelSizes[i], batchNorm: true, relu: true, momentum: config.batchNormMomentum });
   });
   return x;
 }

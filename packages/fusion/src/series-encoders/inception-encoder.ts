@@ -18,15 +18,15 @@ export function inceptionEncoder({ steps, mask, config, seeds, timeSteps }: Seri
     const inWidth = x.shape[2] as number;
     const bottleneck =
       c.bottleneck > 0 && inWidth > 1
-        ? convolution(x, mask, seeds, { filters: c.bottleneck, kernelSize: 1, batchNorm: false, relu: false, useBias: false })
+        ? convolution(x, mask, seeds, { filters: c.bottleneck, kernelSize: 1, batchNorm: false, relu: false, useBias: false, momentum: config.batchNormMomentum })
         : x;
     const branches = kernels.map((kernelSize) =>
-      convolution(bottleneck, mask, seeds, { filters: c.filters, kernelSize, batchNorm: false, relu: false, useBias: false }),
+      convolution(bottleneck, mask, seeds, { filters: c.filters, kernelSize, batchNorm: false, relu: false, useBias: false, momentum: config.batchNormMomentum }),
     );
     const pooled = applyLayer(tfl.layers.maxPooling1d({ poolSize: 3, strides: 1, padding: 'same' }), x);
-    branches.push(convolution(pooled, mask, seeds, { filters: c.filters, kernelSize: 1, batchNorm: false, relu: false, useBias: false }));
+    branches.push(convolution(pooled, mask, seeds, { filters: c.filters, kernelSize: 1, batchNorm: false, relu: false, useBias: false, momentum: config.batchNormMomentum }));
     let y = applyLayer(tfl.layers.concatenate({ axis: -1 }), branches);
-    y = applyLayer(tfl.layers.batchNormalization(), y);
+    y = applyLayer(tfl.layers.batchNormalization({ momentum: config.batchNormMomentum }), y);
     y = applyLayer(tfl.layers.activation({ activation: 'relu' }), y);
     x = applyLayer(new ApplyMask(), [y, mask]);
     if (c.residualEvery > 0 && (d + 1) % c.residualEvery === 0) {
@@ -35,6 +35,7 @@ export function inceptionEncoder({ steps, mask, config, seeds, timeSteps }: Seri
         kernelSize: 1,
         batchNorm: true,
         relu: false,
+        momentum: config.batchNormMomentum,
       });
       x = applyLayer(tfl.layers.activation({ activation: 'relu' }), applyLayer(tfl.layers.add(), [x, shortcut]));
       residual = x;

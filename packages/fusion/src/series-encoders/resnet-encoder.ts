@@ -15,12 +15,12 @@ export function resnetEncoder({ steps, mask, config, seeds }: SeriesEncoderInput
     let y = x;
     config.resnet.kernelSizes.forEach((kernelSize, i) => {
       const last = i === config.resnet.kernelSizes.length - 1;
-      y = convolution(y, mask, seeds, { filters, kernelSize, batchNorm: true, relu: !last });
+      y = convolution(y, mask, seeds, { filters, kernelSize, batchNorm: true, relu: !last, momentum: config.batchNormMomentum });
     });
     const shortcut =
       width === filters
-        ? applyLayer(new ApplyMask(), [applyLayer(tfl.layers.batchNormalization(), x), mask])
-        : convolution(x, mask, seeds, { filters, kernelSize: 1, batchNorm: true, relu: false });
+        ? applyLayer(new ApplyMask(), [applyLayer(tfl.layers.batchNormalization({ momentum: config.batchNormMomentum }), x), mask])
+        : convolution(x, mask, seeds, { filters, kernelSize: 1, batchNorm: true, relu: false, momentum: config.batchNormMomentum });
     x = applyLayer(tfl.layers.activation({ activation: 'relu' }), applyLayer(tfl.layers.add(), [y, shortcut]));
     width = filters;
   }

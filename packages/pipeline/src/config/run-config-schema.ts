@@ -132,6 +132,7 @@ const model = z.strictObject({
   heads: positiveInt.default(4),
   headUnits: z.number().int().min(0).default(64),
   dropout: fraction.default(0.1),
+  batchNormMomentum: z.number().gt(0).lt(1).default(0.9),
   timeSteps: positiveInt.nullable().default(null),
 });
 

@@ -135,6 +135,11 @@ export interface ModelSectionConfig {
   headUnits: number;
   /** Dropout rate in [0, 1). Default: `0.1`. */
   dropout: number;
+  /**
+   * Momentum of batch-norm moving averages (fcn, resnet, inception), in (0, 1). Default: `0.9`
+   * (tfjs/Keras use 0.99, too slow for the few steps small datasets give; see fusion's README).
+   */
+  batchNormMomentum: number;
   /** Series length after padding/truncation; `null` for the longest training series. Default: `null`. */
   timeSteps: number | null;
 }

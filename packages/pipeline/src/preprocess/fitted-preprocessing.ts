@@ -41,6 +41,7 @@ export function toModelConfig(m: ModelSectionConfig, excludeFields: string[] = [
     attention: { heads: m.heads },
     headUnits: m.headUnits,
     dropout: m.dropout,
+    batchNormMomentum: m.batchNormMomentum,
     excludeFields,
   };
 }
