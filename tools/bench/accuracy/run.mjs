@@ -107,7 +107,7 @@ function writeTables(done) {
     '|---|---:|---|---|---:|---:|---|---:|---|',
     ...all.map(
       (r) =>
-        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](../../../${r.config}) |`,
+        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
     ),
     '',
     `¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
