@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--bn-momentum M]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
 // through @metaseries/pipeline (one child process per run, one run at a time), scores it on the
@@ -46,9 +46,9 @@ if (unknown.length || !Number.isInteger(seeds) || seeds < 1) {
 const outDir = path.resolve(
   opt('out', quick ? path.join(os.tmpdir(), 'metaseries-accuracy-quick') : here),
 );
-const selected = DATASETS.filter(
-  (d) => wanted.includes(d.id) || wanted.includes(d.name.toLowerCase()),
-);
+const selected = flag('render')
+  ? []
+  : DATASETS.filter((d) => wanted.includes(d.id) || wanted.includes(d.name.toLowerCase()));
 
 const mean = (xs) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const sd = (xs) =>
@@ -68,7 +68,9 @@ const cpus = os.cpus();
 const machine = `${cpus[0]?.model ?? 'unknown CPU'} × ${cpus.length} (shared), ${Math.round(os.totalmem() / 2 ** 30)} GiB, ${os.platform()} ${os.arch()}, Node ${process.version}, tfjs backend ${process.env.METASERIES_BACKEND ?? 'auto (wasm here)'}`;
 // --merge: keep the rows of datasets not run now from the existing results.json (each row
 // carries the date, commit and machine it was measured on), so one dataset can be re-measured.
-const merge = flag('merge');
+// --render: no training; rewrite results.md from results.json (implies --merge).
+const render = flag('render');
+const merge = render || flag('merge');
 const resultsFile = path.join(outDir, 'results.json');
 const previous =
   merge && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { rows: [] };
@@ -100,7 +102,7 @@ function writeTables(done) {
   const md = [
     `# metaseries accuracy on the official test splits${quick ? ' (--quick subset)' : ''}${bnMomentum ? ` — EXPERIMENT: batch-norm momentum ${bnMomentum} (not the shipped fusion default)` : ''}`,
     '',
-    `Measured ${dates.length > 1 && dates[0].slice(0, 16) !== dates.at(-1).slice(0, 16) ? `${dates[0].slice(0, 16).replace('T', ' ')} to ${dates.at(-1).slice(0, 16).replace('T', ' ')}` : meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${[...new Set(all.map((r) => r.measured?.commit ?? commit))].join(', ')} (per row in results.json); ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); total ${(meta.totalSeconds / 60).toFixed(1)} min${done ? '' : ' so far (run still going: partial table)'}.`,
+    `Measured ${dates.length > 1 && dates[0].slice(0, 16) !== dates.at(-1).slice(0, 16) ? `${dates[0].slice(0, 16).replace('T', ' ')} to ${dates.at(-1).slice(0, 16).replace('T', ' ')}` : meta.date.slice(0, 16).replace('T', ' ')} UTC on ${machine}; commit ${[...new Set(all.map((r) => r.measured?.commit ?? commit))].join(', ')} (per row in results.json); ${seeds} seed(s) per dataset unless the row says fewer (seed s sets the validation split drawn from TRAIN and the initial weights); train wall time summed over all runs in the table ${(all.reduce((a, r) => a + r.trainSeconds.values.reduce((x, y) => x + y, 0), 0) / 60).toFixed(1)} min${done ? '' : ' (run still going: partial table)'}.`,
     'Written by `node tools/bench/accuracy/run.mjs` — never edited by hand. Every setting in `examples/<dataset>/config.yaml` was chosen on validation (carved from TRAIN) only; the TEST file is used for this table alone.',
     '',
     '| dataset | ours: test accuracy mean ± sd | per seed | published (deep learning, default split) | issue-11 target | valid accuracy | epochs run | train wall time / run | config |',
@@ -125,7 +127,14 @@ function writeTables(done) {
   ].join('\n');
 
   mkdirSync(outDir, { recursive: true });
-  writeFileSync(resultsFile, JSON.stringify({ ...meta, rows: all }, null, 2) + '\n');
+  writeFileSync(
+    resultsFile,
+    JSON.stringify(
+      render ? { ...previous, rows: all, renderedAt: meta.date } : { ...meta, rows: all },
+      null,
+      2,
+    ) + '\n',
+  );
   writeFileSync(path.join(outDir, 'results.md'), md);
   return md;
 }
