@@ -139,6 +139,16 @@ function writeTables(done) {
   return md;
 }
 
+// The data is not shipped: say which folder is missing instead of failing inside a run.
+const dataRoot = path.resolve(repo, '../shared/data');
+const missing = selected.filter((d) => !existsSync(path.join(dataRoot, d.name)));
+if (missing.length) {
+  process.stderr.write(
+    `accuracy: ${missing.map((d) => path.join(dataRoot, d.name)).join(', ')} missing: the bench needs the shared data folder beside the checkout (see ../shared/data/README.md)\n`,
+  );
+  process.exit(2);
+}
+
 const started = Date.now();
 const rows = [];
 let failed = false;
