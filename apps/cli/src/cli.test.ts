@@ -148,7 +148,7 @@ describe('metaseries', () => {
   it('ships example configs that parse (paths, keys, values)', async () => {
     const { loadRunConfig } = await import('@metaseries/pipeline');
     const examples = path.resolve(path.dirname(main), '../../../examples');
-    for (const name of ['machine-type', 'age-threshold', 'operating-mode', 'basicmotions', 'azure-pdm']) {
+    for (const name of ['machine-type', 'age-threshold', 'operating-mode', 'basicmotions', 'azure-pdm', 'japanesevowels', 'natops', 'racketsports', 'gunpoint', 'italypowerdemand', 'arrowhead', 'plaid']) {
       const config = await loadRunConfig(path.join(examples, name, 'config.yaml'));
       expect(config.data.scenario ?? config.data.series).toBeDefined();
     }

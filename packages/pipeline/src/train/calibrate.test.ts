@@ -16,4 +16,13 @@ describe('calibration at the end of fit', () => {
     const off = await fit(parseRunConfig({ ...base, train: { ...base.train, calibrate: false } }), dataset);
     expect(off.bundle.preprocessing.temperature).toBe(1);
   });
+
+  it('never sharpens (T < 1) a model whose validation split has no errors', async () => {
+    await initBackend({ backend: 'wasm' });
+    const dataset = generateScenario('machine-type', { n: 200, length: 20, seed: 5 });
+    const config = parseRunConfig({ data: { scenario: { name: 'machine-type' } }, model: { encoder: 'gru', fusion: 'early', units: 16 }, train: { epochs: 25, batchSize: 16, learningRate: 0.01, earlyStopping: false } });
+    const { bundle, metrics } = await fit(config, dataset);
+    expect(metrics.valid.accuracy).toBe(1); // the case under test: no validation errors
+    expect(bundle.preprocessing.temperature).toBeGreaterThanOrEqual(1);
+  });
 });

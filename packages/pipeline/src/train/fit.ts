@@ -213,8 +213,12 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     const rows = Array.from({ length: valid.length }, (_, i) => Array.from(out.predictions.subarray(i * K, (i + 1) * K)));
     const yTrue = valid.map((r) => prep.label.classIndex(r.label ?? null, r.id));
     const fitted = fitTemperature(logitsFromProbabilities(rows), yTrue);
+    // With no validation errors the NLL falls as T → 0, so the fit runs to its bound and would make
+    // every later mistake almost certain: a perfect validation split may soften (T > 1), never sharpen.
+    const argmax = (r: number[]) => (r.length === 1 ? (r[0]! > 0.5 ? 1 : 0) : r.indexOf(Math.max(...r)));
+    const noErrors = rows.every((r, i) => argmax(r) === yTrue[i]);
     // keep T = 1 unless it lowers the validation NLL (it always should; guards degenerate splits)
-    if (Number.isFinite(fitted.temperature) && fitted.nllAfter < fitted.nllBefore) prep.state.temperature = fitted.temperature;
+    if (Number.isFinite(fitted.temperature) && fitted.nllAfter < fitted.nllBefore && !(noErrors && fitted.temperature < 1)) prep.state.temperature = fitted.temperature;
   }
   phase('scoring');
   const metrics: FitMetrics = {
