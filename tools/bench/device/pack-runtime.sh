@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Packs what `tools/bench/run.mjs` needs to run on a machine without Node or npm access (a lent
-# accelerator host, used here for its quiet CPU cores): this Node binary, a production install of
+# accelerator host; such hosts are meant for accelerator work): this Node binary, a production install of
 # the published @metaseries tarballs with tfjs and onnxruntime-node (linux-x64 binary only), and
 # the bench scripts. Writes tools/bench/device/runtime.tar.xz (git-ignored, ~40 MB).
 # There: tar xJf runtime.tar.xz -C /tmp && cd /tmp/rt && taskset -c 0,1 ./node bench/run.mjs --quick
