@@ -1,17 +1,8 @@
-import {
-  Conv2DBackpropFilter,
-  backend_util,
-  getKernel,
-  type KernelConfig,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, getKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2dGeometry, type ConvBackpropAttrs } from './conv2d-geometry.js';
 import { makeFloatOutput, type KernelBackendLike } from './kernel-backend.js';
 
-interface Conv2DBackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Conv2DBackpropFilterAttrs extends ConvBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 
@@ -27,24 +18,10 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as Conv2DBackpropFilterAttrs;
-      if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropFilter: NCHW is not supported on this backend');
+      const a = attrs as unknown as Conv2DBackpropFilterAttrs;
       const b = backend as unknown as KernelBackendLike;
-      const info = backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number],
-        filterShape,
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        'channelsLast',
-      );
-      const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-      const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-      const { top: padTop, left: padLeft } = info.padInfo;
-      const K = fH * fW * inChannels;
-      const M = batchSize * outHeight * outWidth;
+      const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW, padTop, padLeft, K, M } =
+        conv2dGeometry(Conv2DBackpropFilter, x.shape, a.filterShape, a);
       const xv = b.readSync(x.dataId) as Float32Array;
       const cols = makeFloatOutput(b, [1, K, M], (out) => {
         for (let n = 0; n < batchSize; n++) {

@@ -1,17 +1,8 @@
-import {
-  Conv2DBackpropInput,
-  backend_util,
-  getKernel,
-  type KernelConfig,
-  type TensorInfo,
-} from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, getKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { conv2dGeometry, type ConvBackpropAttrs } from './conv2d-geometry.js';
 import { makeFloatOutput, type KernelBackendLike } from './kernel-backend.js';
 
-interface Conv2DBackpropInputAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Conv2DBackpropInputAttrs extends ConvBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 
@@ -28,24 +19,10 @@ export function conv2dBackpropInputConfig(backendName: string): KernelConfig {
     backendName,
     kernelFunc: ({ inputs, backend, attrs }) => {
       const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-      const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as Conv2DBackpropInputAttrs;
-      if (dataFormat === 'NCHW') throw new Error('Conv2DBackpropInput: NCHW is not supported on this backend');
+      const a = attrs as unknown as Conv2DBackpropInputAttrs;
       const b = backend as unknown as KernelBackendLike;
-      const info = backend_util.computeConv2DInfo(
-        inputShape,
-        filter.shape as [number, number, number, number],
-        strides,
-        1,
-        pad,
-        dimRoundingMode,
-        false,
-        'channelsLast',
-      );
-      const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels } = info;
-      const { filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW } = info;
-      const { top: padTop, left: padLeft } = info.padInfo;
-      const K = fH * fW * inChannels;
-      const M = batchSize * outHeight * outWidth;
+      const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW, padTop, padLeft, K, M } =
+        conv2dGeometry(Conv2DBackpropInput, a.inputShape, filter.shape, a);
       // Wᵀ [Cout, K], laid out here so the product needs no transpose flag
       const wv = b.readSync(filter.dataId) as Float32Array;
       const wT = makeFloatOutput(b, [1, outChannels, K], (out) => {
