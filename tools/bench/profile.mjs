@@ -53,3 +53,21 @@ const total = profile.samples.length;
 console.log(`${id} on ${backend}: ${batches} batches of ${B} in ${ms.toFixed(0)} ms = ${((batches * B) / (ms / 1000)).toFixed(0)} samples/s`);
 console.log('self %  function  location');
 for (const [k, c] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
+
+// `--by-caller`: the same samples charged to the nearest JavaScript caller of the wasm code
+// (tfjs-wasm's kernel functions, core's own kernels), which names the op behind an anonymous
+// `wasm-function[N]`.
+if (process.argv.includes('--by-caller')) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const byCaller = new Map();
+  for (const [nodeId, c] of counts) {
+    let n = byId.get(nodeId);
+    while (n && (/^(wasm-function|js-to-wasm|ccall$)/.test(n.callFrame.functionName) || (n.callFrame.functionName === '' && n.callFrame.url.endsWith('tf-backend-wasm.node.js')))) n = byId.get(parent.get(n.id));
+    const f = n?.callFrame;
+    const key = f ? `${f.functionName || '(anonymous)'}  ${(f.url.split('node_modules/')[1] ?? f.url.split('/').slice(-2).join('/')) || ''}:${f.lineNumber + 1}` : '(root)';
+    byCaller.set(key, (byCaller.get(key) ?? 0) + c);
+  }
+  console.log('\nby JavaScript caller (wasm time charged to the JS function that called it)');
+  for (const [k, c] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
+}

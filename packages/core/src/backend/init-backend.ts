@@ -4,6 +4,7 @@ import path from 'node:path';
 import { MetaseriesError } from '../errors.js';
 import { installChainedOps } from '../chained-ops.js';
 import { registerMissingKernels, type KernelRegistration } from './kernels/register-kernels.js';
+import { registerFusedBatchNormGradient } from './kernels/fused-batch-norm-grad.js';
 import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
 
 /** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
@@ -85,6 +86,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
   }
   installChainedOps();
+  // again on every call: importing tfjs-layers (which bundles tfjs-core's gradients) after the
+  // first call would otherwise put the tiling batch-norm gradient back
+  registerFusedBatchNormGradient();
   if (active && (wanted === undefined || wanted === active.name) && tf.getBackend() === active.name) return active.name;
   const order: BackendName[] = wanted ? [wanted] : ['tensorflow', 'wasm', 'cpu'];
   const failures: string[] = [];

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../../random.js';
+import { fusedBatchNormGradConfig } from './fused-batch-norm-grad.js';
 
 /**
  * The kernels core adds or replaces on wasm, on the shapes and attributes the layer tests do not
@@ -118,5 +119,84 @@ describe('transpose-first BatchMatMul on wasm', () => {
     const { cpu, wasm } = await onBoth(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
     expectClose(cpu, wasm);
     expect(wasmDataIds()).toBe(before);
+  });
+});
+
+describe('block-copy Tile on wasm', () => {
+  const cases: Array<[string, number[], number[]]> = [
+    ['per-channel vector over a batch (batch-norm gradient)', [1, 1, 1, 6], [1, 4, 5, 1]],
+    ['metadata repeated over time (early fusion)', [3, 1, 4], [1, 7, 1]],
+    ['every axis repeated', [2, 3, 2], [3, 2, 4]],
+    ['no repetition', [2, 5], [1, 1]],
+    ['rank 1', [5], [3]],
+    ['a zero repetition', [2, 3], [0, 2]],
+  ];
+  it.each(cases)('%s matches cpu and leaks no backend memory', async (_name, shape, reps) => {
+    const x = seeded(shape, 12);
+    await tf.setBackend('wasm');
+    const before = wasmDataIds();
+    const { cpu, wasm, shape: outShape } = await onBoth(() => tf.tile(tf.tensor(x, shape), reps));
+    expect(outShape).toEqual(shape.map((d, i) => d * reps[i]!));
+    expectClose(cpu, wasm);
+    expect(wasmDataIds()).toBe(before);
+  });
+
+  it('tiles int32 and bool tensors', async () => {
+    for (const dtype of ['int32', 'bool'] as const) {
+      const values = dtype === 'int32' ? [3, -1, 7, 0, 2, 9] : [1, 0, 0, 1, 1, 0];
+      await tf.setBackend('cpu');
+      const c = tf.tile(tf.tensor(values, [2, 3], dtype), [2, 3]);
+      const cpu = Array.from(await c.data());
+      await tf.setBackend('wasm');
+      const w = tf.tile(tf.tensor(values, [2, 3], dtype), [2, 3]);
+      expect(w.dtype).toBe(dtype);
+      expect(Array.from(await w.data())).toEqual(cpu);
+      c.dispose();
+      w.dispose();
+    }
+  });
+});
+
+describe('broadcasting batch-norm gradient', () => {
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-layers'); // the other gradients, and tfjs-core's batch-norm one
+    await initBackend({ backend: 'wasm' }); // puts ours back
+    expect(tf.getGradient('FusedBatchNorm')).toBe(fusedBatchNormGradConfig);
+  });
+  // the same function written with elementary ops: autodiff through them is the reference
+  const explicit = (x: tf.Tensor, m: tf.Tensor, v: tf.Tensor, offset: tf.Tensor, scale: tf.Tensor): tf.Tensor =>
+    tf.add(tf.mul(tf.mul(tf.sub(x, m), tf.rsqrt(tf.add(v, 1e-3))), scale), offset);
+  const shapes: Array<[string, number[]]> = [
+    ['rank 3 (Conv1D features)', [4, 6, 5]],
+    ['rank 2 (Dense features)', [7, 5]],
+    ['rank 4', [2, 3, 4, 5]],
+  ];
+  it.each(shapes)('%s: every input gradient matches the elementary-op composition, on cpu and wasm', async (_n, shape) => {
+    const c = shape[shape.length - 1]!;
+    const x = seeded(shape, 40);
+    const w = seeded(shape, 41);
+    const scale = seeded([c], 42);
+    const offset = seeded([c], 43);
+    const axes = shape.slice(0, -1).map((_, i) => i);
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      const grads = (f: typeof explicit): Float32Array[] =>
+        tf.tidy(() =>
+          // through moments, as tfjs-layers' BatchNormalization trains: gradients reach x twice
+          tf.grads((xt: tf.Tensor, s: tf.Tensor, o: tf.Tensor) => {
+            const { mean, variance } = tf.moments(xt, axes);
+            return tf.sum(tf.mul(f(xt, mean, variance, o, s), tf.tensor(w, shape)));
+          })([tf.tensor(x, shape), tf.tensor(scale), tf.tensor(offset)]).map((g) => g.dataSync() as Float32Array),
+        );
+      const fused = grads((xt, m, v, o, s) => tf.batchNorm(xt, m, v, o, s, 1e-3));
+      const reference = grads(explicit);
+      for (let i = 0; i < 3; i++) expectClose(reference[i]!, fused[i]!);
+    }
+  });
+
+  it('is the gradient tfjs uses after initBackend, even when tfjs-layers was imported after an earlier call', async () => {
+    await import('@tensorflow/tfjs-layers'); // registers tfjs-core's own gradients again
+    await initBackend({ backend: 'wasm' });
+    expect(tf.getGradient('FusedBatchNorm')).toBe(fusedBatchNormGradConfig);
   });
 });

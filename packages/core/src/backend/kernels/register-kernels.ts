@@ -3,6 +3,8 @@ import { unsortedSegmentSumConfig } from './unsorted-segment-sum.js';
 import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulTransposeFirstConfig } from './batch-mat-mul-transpose-first.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
+import { tileBlockCopyConfig } from './tile-block-copy.js';
+import { registerFusedBatchNormGradient } from './fused-batch-norm-grad.js';
 
 /** What `registerMissingKernels` did for one backend. */
 export interface KernelRegistration {
@@ -19,9 +21,12 @@ const done = new Map<string, KernelRegistration>();
  * Makes a backend able to train every layer metaseries uses: adds the kernels it lacks
  * (wasm: UnsortedSegmentSum for Embedding's gradient, Conv2DBackpropFilter for Conv1D's) and, on
  * wasm, replaces BatchMatMul with a transpose-first version and Conv2DBackpropInput (a direct
- * loop there) with a matrix product + col2im. Idempotent per backend.
+ * loop there) with a matrix product + col2im, and Tile (a coordinate computation per element) with
+ * block copies. On every backend, batch normalisation's gradient is replaced by one that
+ * broadcasts instead of tiling. Idempotent per backend.
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
+  registerFusedBatchNormGradient();
   const prev = done.get(backendName);
   if (prev) return prev;
   const result: KernelRegistration = { backend: backendName, added: [], replaced: [] };
@@ -44,6 +49,11 @@ export function registerMissingKernels(backendName: string): KernelRegistration 
     if (convInput) {
       (convInput as { kernelFunc: unknown }).kernelFunc = conv2dBackpropInputConfig(backendName).kernelFunc;
       result.replaced.push('Conv2DBackpropInput');
+    }
+    const tile = tileBlockCopyConfig(backendName);
+    if (tile) {
+      (getKernel(tile.kernelName, backendName) as { kernelFunc: unknown }).kernelFunc = tile.kernelFunc;
+      result.replaced.push(tile.kernelName);
     }
   }
   done.set(backendName, result);
