@@ -32,6 +32,7 @@ export const FUSION_VALUES = ['none', 'early', 'attention', 'late', 'film', 'gat
 export const SPLIT_STRATEGY_VALUES = ['random', 'stratified', 'group', 'stratified-group'] as const;
 export const MONITOR_VALUES = [
   'val_loss',
+  'loss',
   'val_accuracy',
   'val_balanced_accuracy',
   'val_f1_macro',
@@ -172,8 +173,10 @@ const lrSchedule = z.strictObject({
   warmupEpochs: z.number().int().min(0).default(0),
 });
 
-const train = z.strictObject({
+const train = z
+  .strictObject({
   epochs: positiveInt.default(50),
+  minEpochs: z.number().int().min(0).default(0),
   batchSize: positiveInt.default(32),
   learningRate: z.number().gt(0).default(0.001),
   optimizer: z.enum(OPTIMIZER_VALUES).default('adam'),
@@ -188,7 +191,12 @@ const train = z.strictObject({
   seed: z.number().int().default(42),
   backend: z.enum(['auto', 'cpu', 'wasm', 'tensorflow']).default('auto'),
   threads: z.union([z.literal('auto'), positiveInt]).default('auto'),
-});
+  })
+  .superRefine((t, ctx) => {
+    if (t.minEpochs > t.epochs) {
+      ctx.addIssue({ code: 'custom', path: ['minEpochs'], message: 'minEpochs is more than epochs', input: t.minEpochs, params: { expected: `<= epochs (${t.epochs})` } });
+    }
+  });
 
 /** The zod schema of the whole run config. */
 export const runConfigSchema = z.strictObject({

@@ -68,6 +68,22 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
     expect(problems).toEqual([expect.objectContaining({ path: 'data.engine', value: 'spark' })]);
   });
 
+  it('accepts the training loss as monitor and minEpochs up to epochs, naming a bad minEpochs', () => {
+    const c = parseRunConfig(
+      { data: { series: { path: 'a' } }, train: { epochs: 300, minEpochs: 100, earlyStopping: { monitor: 'loss' }, lrSchedule: { type: 'reduce-on-plateau', monitor: 'loss' } } },
+      { baseDir: '/' },
+    );
+    expect(c.train.minEpochs).toBe(100);
+    expect(c.train.earlyStopping).toMatchObject({ monitor: 'loss' });
+    expect(c.train.lrSchedule.monitor).toBe('loss');
+    expect(defaultRunConfig.train.minEpochs).toBe(0);
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { epochs: 10, minEpochs: 11 } }))).toEqual([
+      expect.objectContaining({ path: 'train.minEpochs', value: 11, expected: '<= epochs (10)' }),
+    ]);
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { minEpochs: -1 } }))[0]).toMatchObject({ path: 'train.minEpochs', value: -1 });
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { earlyStopping: { monitor: 'train_loss' } } }))[0]!.expected).toContain('"loss"');
+  });
+
   it('rejects unknown keys by their path', () => {
     const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a', colums: ['x'] } }, model: { encoderr: 'lstm' } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['data.series.colums', 'model.encoderr']);

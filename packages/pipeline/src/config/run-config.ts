@@ -158,9 +158,14 @@ export interface SplitConfig {
   seed: number;
 }
 
-/** Validation metric watched by early stopping and reduce-on-plateau. */
+/**
+ * Metric watched by early stopping and reduce-on-plateau: a validation metric (`val_*`), or
+ * `loss`, the mean training loss of the epoch (what InceptionTime / dl-4-tsc watch when the
+ * training set is too small to spare a useful validation split).
+ */
 export type MonitorMetric =
   | 'val_loss'
+  | 'loss'
   | 'val_accuracy'
   | 'val_balanced_accuracy'
   | 'val_f1_macro'
@@ -171,7 +176,10 @@ export type MonitorMetric =
 
 /** `train.earlyStopping`, or `false` to train every epoch. */
 export interface EarlyStoppingConfig {
-  /** Metric to watch. Default: `'val_loss'` (lower is better; accuracy-like metrics: higher). */
+  /**
+   * Metric to watch. With `loss` (the epoch's training loss) the run keeps the weights of the
+   * lowest training loss. Default: `'val_loss'` (lower is better; accuracy-like metrics: higher).
+   */
   monitor: MonitorMetric;
   /** Epochs without improvement before stopping. Default: `8`. */
   patience: number;
@@ -185,7 +193,7 @@ export interface EarlyStoppingConfig {
 export interface LrScheduleConfig {
   /** `none`, `reduce-on-plateau` or `cosine` (to 0 over `epochs`). Default: `'none'`. */
   type: 'none' | 'reduce-on-plateau' | 'cosine';
-  /** Metric watched by reduce-on-plateau. Default: `'val_loss'`. */
+  /** Metric watched by reduce-on-plateau (`loss`: the epoch's training loss). Default: `'val_loss'`. */
   monitor: MonitorMetric;
   /** Multiplier on a plateau, in (0, 1). Default: `0.5`. */
   factor: number;
@@ -201,6 +209,12 @@ export interface LrScheduleConfig {
 export interface TrainConfig {
   /** Maximum epochs. Default: `50`. */
   epochs: number;
+  /**
+   * Early stopping never ends training before this many epochs (it still tracks the best epoch
+   * from the first one); at most `epochs`. For small validation splits, whose noise can stop a
+   * run long before it has learnt. Default: `0` (early stopping may stop at any epoch).
+   */
+  minEpochs: number;
   /** Records per batch. Default: `32`. */
   batchSize: number;
   /** Initial learning rate. Default: `0.001`. */

@@ -7,6 +7,7 @@ import { createRng, initBackend } from '@metaseries/core';
 import { defaultRunConfig, type TrainConfig } from '../config/run-config.js';
 import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch } from './training-loop.js';
 import { perRecordLoss } from './task-loss.js';
+import { LrSchedule } from './lr-schedule.js';
 import type { ProgressEvent } from './progress-event.js';
 
 // A learnable binary problem: the label is whether the mean of the series is above 0.
@@ -101,6 +102,45 @@ describe('trainModel', () => {
     const bestLoss = Math.min(...h.epochs.map((e) => e.val_loss!));
     expect(h.epochs[h.bestEpoch - 1]!.val_loss).toBe(bestLoss);
     expect((await validate(m)).loss).toBeCloseTo(bestLoss, 6);
+  });
+
+  it('does not stop before minEpochs, and still restores the best epoch seen', async () => {
+    const train = trainConfig({ epochs: 20, learningRate: 0.1, earlyStopping: { monitor: 'val_accuracy', patience: 1, minDelta: 0, restoreBestWeights: true } });
+    const run = (minEpochs: number) => trainModel(model(6), { task: 'binary', train: { ...train, minEpochs }, source: source(trainIdx, 16, 6), outputName: 'probabilities', validate });
+    const free = await run(0);
+    expect(free.stoppedEarly).toBe(true);
+    expect(free.epochs.length).toBeLessThan(20);
+    const m = model(6);
+    const held = await trainModel(m, { task: 'binary', train: { ...train, minEpochs: 20 }, source: source(trainIdx, 16, 6), outputName: 'probabilities', validate });
+    expect(held.epochs).toHaveLength(20);
+    const best = Math.max(...held.epochs.map((e) => e.val_accuracy!));
+    expect(held.epochs[held.bestEpoch - 1]!.val_accuracy).toBe(best);
+    expect((await validate(m)).accuracy).toBeCloseTo(best, 6);
+    // stopping resumes right after minEpochs once patience has run out
+    const mid = await run(free.epochs.length + 2);
+    expect(mid.epochs).toHaveLength(free.epochs.length + 2);
+  });
+
+  it('monitors the training loss: keeps the lowest-loss epoch and reduces the rate when the loss stalls', async () => {
+    const h = await trainModel(model(8), {
+      task: 'binary',
+      train: trainConfig({ epochs: 10, earlyStopping: { monitor: 'loss', patience: 10, minDelta: 0, restoreBestWeights: true } }),
+      source: source(trainIdx, 16, 8),
+      outputName: 'probabilities',
+      // validation that never improves: only the training loss can pick the epoch
+      validate: async () => ({ loss: 1, accuracy: 0.5 }),
+    });
+    const losses = h.epochs.map((e) => e.loss!);
+    expect(h.epochs[h.bestEpoch - 1]!.loss).toBe(Math.min(...losses));
+    expect(h.bestEpoch).toBeGreaterThan(1);
+    // reduce-on-plateau reads the training loss, not the (improving) validation loss
+    const schedule = new LrSchedule({ ...defaultRunConfig.train.lrSchedule, type: 'reduce-on-plateau', monitor: 'loss', patience: 2, factor: 0.5 }, 0.02, 10);
+    const rates: number[] = [];
+    for (let epoch = 1; epoch <= 6; epoch++) {
+      rates.push(schedule.rateFor(epoch));
+      schedule.observe(epoch, { epoch, loss: epoch <= 2 ? 1 / epoch : 0.5, val_loss: 1 / epoch });
+    }
+    expect(rates).toEqual([0.02, 0.02, 0.02, 0.02, 0.01, 0.01]);
   });
 
   it('follows the cosine schedule and reduces the rate on a plateau', async () => {

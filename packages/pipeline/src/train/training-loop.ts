@@ -254,7 +254,7 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
         ['train.lrSchedule.monitor', train.lrSchedule.type === 'reduce-on-plateau' ? train.lrSchedule.monitor : undefined],
       ] as const) {
         if (monitor !== undefined && !(monitor in metrics)) {
-          throw new MetaseriesError('CONFIG_INVALID', `${monitor} is not computed for this task`, { field: key, value: monitor, expected: Object.keys(metrics).filter((k) => k.startsWith('val_')).join(', ') });
+          throw new MetaseriesError('CONFIG_INVALID', `${monitor} is not computed for this task`, { field: key, value: monitor, expected: ['loss', ...Object.keys(metrics).filter((k) => k.startsWith('val_'))].join(', ') });
         }
       }
       history.push(metrics);
@@ -264,7 +264,7 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
           best?.forEach((t) => t.dispose());
           best = model.getWeights().map((t) => tf.clone(t));
         }
-        if (early.state.wait >= es.patience) stoppedEarly = true;
+        if (early.state.wait >= es.patience && epoch >= train.minEpochs) stoppedEarly = true;
       }
       onProgress?.({ type: 'epoch', epoch, epochs: train.epochs, batch: source.batchCount, batches: source.batchCount, metrics, etaSeconds: stoppedEarly ? 0 : eta(epoch, source.batchCount), message: `epoch ${epoch}/${train.epochs}` });
       const cp = options.checkpoint;
