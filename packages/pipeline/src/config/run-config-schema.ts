@@ -185,6 +185,7 @@ const train = z
   classWeights: z.union([z.enum(['none', 'balanced']), z.record(z.string(), z.number().min(0))]).default('none'),
   clipNorm: z.number().gt(0).nullable().default(null),
   calibrate: z.boolean().default(true),
+  refit: z.boolean().default(false),
   checkpointEvery: z.number().int().min(0).default(0),
   checkpointDir: z.string().min(1).nullable().default(null),
   shuffle: z.boolean().default(true),

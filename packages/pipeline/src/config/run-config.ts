@@ -235,6 +235,17 @@ export interface TrainConfig {
    */
   calibrate: boolean;
   /**
+   * After training, train a second model from the same initial weights on train + validation for
+   * the best epoch count of the first run (its `bestEpoch`), replaying that run's learning rate
+   * of each epoch, with no early stopping: the validation split chooses how long to train, then
+   * adds its records (the protocol of the published UCR/UEA results, which train on all of
+   * TRAIN). The bundle holds the refitted model; `metrics.valid` and the calibration temperature
+   * stay those of the first model (the refitted one has seen the validation records), and
+   * `metrics.refit` records the epochs and records of the refit. About doubles training time;
+   * checkpoints cover the first run only (a resumed run repeats the refit). Default: `false`.
+   */
+  refit: boolean;
+  /**
    * Threads computing each batch's gradients (data parallel, Node only): the batch is cut into
    * one shard per thread, worker threads hold model replicas, and the averaged gradient is the
    * batch's exact gradient. `'auto'`: up to 4 of the machine's cores, at least 16 rows per shard.

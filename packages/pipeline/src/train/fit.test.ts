@@ -62,6 +62,24 @@ describe('fit', () => {
     expect(b.history.epochs).toEqual(a.history.epochs);
   });
 
+  it('refits on train + validation for the best epoch count, replaying the learning rates, and keeps the first validation metrics', async () => {
+    const data = machineDataset(120, 7);
+    const train = { epochs: 8, refit: true, earlyStopping: { monitor: 'val_loss', patience: 2 }, lrSchedule: { type: 'reduce-on-plateau', monitor: 'loss', patience: 1, factor: 0.5 } } as const;
+    const plain = await fit(config({ ...train, refit: false }), data);
+    const refit = await fit(config(train), data);
+    expect(plain.refitHistory).toBeUndefined();
+    expect(refit.history.epochs).toEqual(plain.history.epochs);
+    expect(refit.metrics.valid).toEqual(plain.metrics.valid);
+    const n = refit.history.bestEpoch;
+    expect(refit.refitHistory!.epochs.map((e) => e.lr)).toEqual(refit.history.epochs.slice(0, n).map((e) => e.lr));
+    const { train: nTrain, valid: nValid } = refit.split;
+    expect(refit.bundle.metrics).toMatchObject({ bestEpoch: n, refit: { epochs: n, records: nTrain.length + nValid.length } });
+    // preprocessing (here the normaliser) is fitted on train + validation, and the model differs
+    expect(refit.bundle.preprocessing).not.toEqual(plain.bundle.preprocessing);
+    expect(refit.metrics.test).not.toEqual(plain.metrics.test);
+    expect(refit.metrics.test!.accuracy).toBeGreaterThan(0.5);
+  });
+
   it('resumes from the checkpoint after an interruption and reaches the metrics of an uninterrupted run', async () => {
     const data = machineDataset(120, 6);
     const cfg = config({ epochs: 4, checkpointEvery: 1 });

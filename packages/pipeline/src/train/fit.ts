@@ -47,6 +47,8 @@ export interface FitResult {
   history: TrainingHistory;
   /** The split used (indices into the dataset's labelled records), so other runs can reuse it. */
   split: Split;
+  /** With `train.refit`: the history of the refit on train + validation (the bundle's model). Default: absent. */
+  refitHistory?: TrainingHistory;
 }
 
 /** Metrics (eval's `computeMetrics` plus `loss`) of labelled `records` under `model`. */
@@ -175,22 +177,10 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   const prep = resume
     ? FittedPreprocessing.fromJSON(resume.bundle.preprocessing as PreprocessingState)
     : FittedPreprocessing.fit({ schema, records: labelled }, split.train, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
-  const weightOf = classWeightsOf(config, prep, train);
 
   phase('building the model');
-  const model = resume ? resume.bundle.model : buildModel(prep.state.model, prep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
-  const { batchSize, shuffle, seed } = config.train;
-  const source: BatchSource = {
-    batchCount: Math.ceil(train.length / batchSize),
-    *batches(epoch: number): Iterable<TrainingBatch> {
-      const order = train.map((_, i) => i);
-      if (shuffle) createRng(seed * 7919 + epoch).shuffle(order);
-      for (let s = 0; s < order.length; s += batchSize) {
-        const recs = order.slice(s, s + batchSize).map((i) => train[i]!);
-        yield { inputs: prep.inputs(recs), y: prep.targets(recs), ...(weightOf && { weights: Float32Array.from(recs, weightOf) }) };
-      }
-    },
-  };
+  let model = resume ? resume.bundle.model : buildModel(prep.state.model, prep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
+  const source = batchSource(config, prep, train);
   const predictBatch = options.predictBatchSize ?? 256;
   phase('training');
   const history = await trainModel(model, {
@@ -220,14 +210,39 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     // keep T = 1 unless it lowers the validation NLL (it always should; guards degenerate splits)
     if (Number.isFinite(fitted.temperature) && fitted.nllAfter < fitted.nllBefore && !(noErrors && fitted.temperature < 1)) prep.state.temperature = fitted.temperature;
   }
+  const validMetrics = scoreRecords(model, prep, valid, predictBatch);
+  let refitHistory: TrainingHistory | undefined;
+  let finalPrep = prep;
+  if (config.train.refit) {
+    // Same initial weights (seed), train + valid, the first run's best epoch count and rates.
+    const epochs = history.bestEpoch;
+    phase(`refitting on train + validation for ${epochs} epochs`);
+    const both = [...split.train, ...split.valid];
+    const all = [...train, ...valid];
+    finalPrep = FittedPreprocessing.fit({ schema, records: labelled }, both, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
+    finalPrep.state.temperature = prep.state.temperature;
+    const first = model;
+    model = buildModel(finalPrep.state.model, finalPrep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
+    first.dispose();
+    refitHistory = await trainModel(model, {
+      task,
+      train: { ...config.train, epochs, minEpochs: 0, earlyStopping: false },
+      source: batchSource(config, finalPrep, all),
+      outputName: finalPrep.state.outputName,
+      validate: async () => ({}),
+      learningRates: history.epochs.slice(0, epochs).map((e) => e.lr!),
+      signal: options.signal,
+      onProgress: emit,
+    });
+  }
   phase('scoring');
   const metrics: FitMetrics = {
-    valid: scoreRecords(model, prep, valid, predictBatch),
-    test: test.length ? scoreRecords(model, prep, test, predictBatch) : null,
+    valid: validMetrics,
+    test: test.length ? scoreRecords(model, finalPrep, test, predictBatch) : null,
   };
   const bundle: ModelBundle<PreprocessingState> = {
     model,
-    preprocessing: prep.toJSON(),
+    preprocessing: finalPrep.toJSON(),
     metrics: {
       task: prep.state.encoded.task,
       ...metrics,
@@ -236,8 +251,26 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
       epochs: history.epochs.length,
       stoppedEarly: history.stoppedEarly,
       history: history.epochs,
+      ...(refitHistory && { refit: { epochs: refitHistory.epochs.length, records: train.length + valid.length, history: refitHistory.epochs } }),
     },
   };
   emit({ type: 'done', epoch: history.epochs.length, epochs: config.train.epochs, batch: 0, batches: source.batchCount, metrics: metrics.valid, etaSeconds: 0, message: 'done' });
-  return { bundle, metrics, history, split };
+  return { bundle, metrics, history, split, ...(refitHistory && { refitHistory }) };
+}
+
+/** The training batches of `records`: seeded shuffle per epoch, class weights from `config`. */
+function batchSource(config: RunConfig, prep: FittedPreprocessing, records: readonly SeriesRecord[]): BatchSource {
+  const weightOf = classWeightsOf(config, prep, records);
+  const { batchSize, shuffle, seed } = config.train;
+  return {
+    batchCount: Math.ceil(records.length / batchSize),
+    *batches(epoch: number): Iterable<TrainingBatch> {
+      const order = records.map((_, i) => i);
+      if (shuffle) createRng(seed * 7919 + epoch).shuffle(order);
+      for (let s = 0; s < order.length; s += batchSize) {
+        const recs = order.slice(s, s + batchSize).map((i) => records[i]!);
+        yield { inputs: prep.inputs(recs), y: prep.targets(recs), ...(weightOf && { weights: Float32Array.from(recs, weightOf) }) };
+      }
+    },
+  };
 }

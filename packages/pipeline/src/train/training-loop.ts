@@ -76,6 +76,11 @@ export interface TrainModelOptions {
   checkpoint?: CheckpointOptions;
   /** A checkpoint read by {@link readCheckpoint} to continue from. Default: start fresh. */
   resume?: TrainingCheckpoint;
+  /**
+   * Learning rate of each epoch (`learningRates[epoch - 1]`), replacing `train.lrSchedule`: a
+   * refit replays the rates of the run it repeats. Default: none (the schedule decides).
+   */
+  learningRates?: readonly number[];
 }
 
 /** File names of the training state inside a checkpoint bundle. */
@@ -219,7 +224,7 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
   try {
   for (let epoch = startEpoch; epoch <= train.epochs && !stoppedEarly; epoch++) {
       aborted(signal);
-      const lr = schedule.rateFor(epoch);
+      const lr = options.learningRates?.[epoch - 1] ?? schedule.rateFor(epoch);
       setLearningRate(optimizer, lr);
       let lossSum = 0;
       let lossCount = 0;
