@@ -1,5 +1,6 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { LSTM_GATES_WASM_BASE64 } from './lstm-gates-wasm.js';
+import { heapModuleLoader } from './wasm-heap-module.js';
 
 /** The exports of `lstm-gates.wat` (pointers are byte offsets in the wasm backend's heap). */
 export interface LstmGates {
@@ -15,13 +16,7 @@ export interface BoundLstmGates {
   ptr: (t: TensorInfo) => number;
 }
 
-interface WasmBackendInternals {
-  wasm?: { asm?: { memory?: unknown } };
-  dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
-}
-
-let compiled: WebAssembly.Module | null | undefined;
-const bound = new WeakMap<object, BoundLstmGates | null>();
+const load = heapModuleLoader<LstmGates>(LSTM_GATES_WASM_BASE64);
 let enabled = true;
 
 /** Turns the SIMD gate kernels off (tests compare them with the JS loops). Default: on. */
@@ -29,40 +24,12 @@ export function setLstmGatesSimd(on: boolean): void {
   enabled = on;
 }
 
-function compile(): WebAssembly.Module | null {
-  if (compiled !== undefined) return compiled;
-  try {
-    const bytes = Uint8Array.from(atob(LSTM_GATES_WASM_BASE64), (ch) => ch.charCodeAt(0));
-    compiled = new WebAssembly.Module(bytes);
-  } catch {
-    compiled = null; // no wasm SIMD here: the JS loops run
-  }
-  return compiled;
-}
-
 /**
  * The gate kernels for `backend` when it is tfjs-wasm (its heap is imported, so they work on the
  * tensors in place), else `null` — the cpu backend keeps the JS loops.
  */
 export function lstmGatesFor(backend: unknown): BoundLstmGates | null {
-  if (!enabled || typeof backend !== 'object' || backend === null) return null;
-  if (bound.has(backend)) return bound.get(backend)!;
-  const internals = backend as WasmBackendInternals;
-  const memory = internals.wasm?.asm?.memory;
-  const map = internals.dataIdMap;
-  const mod = memory instanceof WebAssembly.Memory && map ? compile() : null;
-  let result: BoundLstmGates | null = null;
-  if (mod && map) {
-    const instance = new WebAssembly.Instance(mod, { env: { memory: memory as WebAssembly.Memory } });
-    result = {
-      gates: instance.exports as unknown as LstmGates,
-      ptr: (t) => {
-        const entry = map.get(t.dataId);
-        if (!entry) throw new Error('lstm gates: a tensor is not in the wasm heap');
-        return entry.memoryOffset;
-      },
-    };
-  }
-  bound.set(backend, result);
-  return result;
+  if (!enabled) return null;
+  const m = load(backend);
+  return m && { gates: m.exports, ptr: m.ptr };
 }

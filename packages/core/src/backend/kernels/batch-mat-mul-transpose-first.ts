@@ -1,9 +1,13 @@
 import { BatchMatMul, getKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelBackendLike } from './kernel-backend.js';
+import { batchedDims, smallBatchedMatMul, SMALL_BATCHED_WORK } from './small-batched-mat-mul.js';
 
 /**
  * Replaces wasm's BatchMatMul with one that transposes its operands first when a transpose flag
  * is set: wasm's kernel with `transposeA`/`transposeB` runs at ~2 GFLOP/s instead of ~28
- * (measured), and every Dense and recurrent layer's gradient uses the flags.
+ * (measured), and every Dense and recurrent layer's gradient uses the flags. Batches of small
+ * matrices (attention's per-record products) are computed in plain loops instead
+ * (`smallBatchedMatMul`).
  */
 export function batchMatMulTransposeFirstConfig(backendName: string): KernelConfig | undefined {
   const original = getKernel(BatchMatMul, backendName);
@@ -22,8 +26,12 @@ export function batchMatMulTransposeFirstConfig(backendName: string): KernelConf
   const kernelFunc: KernelFunc & { transposeFirst?: boolean } = (args) => {
     const { inputs, backend, attrs } = args;
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
-    if (!transposeA && !transposeB) return originalFunc(args);
     const { a, b } = inputs as { a: TensorInfo; b: TensorInfo };
+    const dims = a.dtype === 'float32' && b.dtype === 'float32' ? batchedDims(a, b, transposeA, transposeB) : null;
+    if (dims && dims.batch > 1 && dims.m * dims.k * dims.n <= SMALL_BATCHED_WORK) {
+      return smallBatchedMatMul(backend as unknown as KernelBackendLike, a, b, transposeA, transposeB, dims);
+    }
+    if (!transposeA && !transposeB) return originalFunc(args);
     const a2 = transposeA ? swapLast(a, backend) : a;
     const b2 = transposeB ? swapLast(b, backend) : b;
     const out = originalFunc({

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../../random.js';
 import { fusedBatchNormGradConfig } from './fused-batch-norm-grad.js';
+import { setSmallMatMulSimd } from './small-batched-mat-mul.js';
 
 /**
  * The kernels core adds or replaces on wasm, on the shapes and attributes the layer tests do not
@@ -110,6 +111,14 @@ describe('transpose-first BatchMatMul on wasm', () => {
     ['3-D batches, transposeB (attention scores)', [3, 6, 4], [3, 6, 4], false, true],
     ['broadcast batch [1] against [3], transposeA', [1, 4, 5], [3, 4, 2], true, false],
     ['no flags (the original kernel)', [2, 3, 4], [2, 4, 5], false, false],
+    ['small batched: attention scores, one query per record', [6, 1, 8], [6, 5, 8], false, true],
+    ['small batched: attention-weighted sum', [6, 1, 5], [6, 5, 8], false, false],
+    ['small batched, rank 4: the scores gradient', [4, 2, 1, 7], [4, 2, 1, 3], true, false],
+    ['small batched, both flags', [3, 5, 4], [3, 6, 5], true, true],
+    ['small batched, broadcast [1] against [5]', [1, 3, 4], [5, 4, 2], false, false],
+    ['small batched, k not a multiple of 4 (SIMD tails)', [3, 2, 7], [3, 5, 7], false, true],
+    ['small batched, n not a multiple of 4, transposeA', [3, 6, 2], [3, 6, 5], true, false],
+    ['large batched (the original kernel)', [2, 70, 40], [2, 40, 30], false, false],
   ];
   it.each(cases)('%s matches cpu and leaks no backend memory', async (_name, aShape, bShape, ta, tb) => {
     const a = seeded(aShape, 5);
@@ -119,6 +128,14 @@ describe('transpose-first BatchMatMul on wasm', () => {
     const { cpu, wasm } = await onBoth(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
     expectClose(cpu, wasm);
     expect(wasmDataIds()).toBe(before);
+    // the same through the JS loops that run where wasm SIMD does not
+    setSmallMatMulSimd(false);
+    try {
+      const js = await onBoth(() => tf.matMul(tf.tensor(a, aShape), tf.tensor(b, bShape), ta, tb));
+      expectClose(cpu, js.wasm);
+    } finally {
+      setSmallMatMulSimd(true);
+    }
   });
 });
 
@@ -198,5 +215,36 @@ describe('broadcasting batch-norm gradient', () => {
     await import('@tensorflow/tfjs-layers'); // registers tfjs-core's own gradients again
     await initBackend({ backend: 'wasm' });
     expect(tf.getGradient('FusedBatchNorm')).toBe(fusedBatchNormGradConfig);
+  });
+});
+
+describe('heap-view Slice on wasm', () => {
+  const cases: Array<[string, number[], number[], number[]]> = [
+    ['one input of a concat gradient (last axis)', [3, 5, 7], [0, 0, 2], [3, 5, 4]],
+    ['a time step', [4, 6, 3], [0, 2, 0], [4, 1, 3]],
+    ['contiguous rows', [6, 4], [2, 0], [3, 4]],
+    ['a box in every axis', [3, 4, 5, 6], [1, 1, 2, 3], [2, 2, 3, 2]],
+    ['rank 1', [9], [3], [4]],
+    ['size -1 (to the end)', [4, 5], [1, 2], [-1, -1]],
+    ['empty', [4, 5], [1, 2], [0, 3]],
+  ];
+  it.each(cases)('%s matches cpu and leaks no backend memory', async (_name, shape, begin, size) => {
+    const x = seeded(shape, 50);
+    await tf.setBackend('wasm');
+    const before = wasmDataIds();
+    const { cpu, wasm, shape: outShape } = await onBoth(() => tf.slice(tf.tensor(x, shape), begin, size));
+    expect(outShape).toEqual(size.map((d, i) => (d === -1 ? shape[i]! - begin[i]! : d)));
+    expectClose(cpu, wasm);
+    expect(wasmDataIds()).toBe(before);
+  });
+
+  it('slices int32 tensors', async () => {
+    await tf.setBackend('wasm');
+    const t = tf.tensor([1, 2, 3, 4, 5, 6, 7, 8], [2, 4], 'int32');
+    const s = tf.slice(t, [0, 1], [2, 2]);
+    expect(s.dtype).toBe('int32');
+    expect(Array.from(await s.data())).toEqual([2, 3, 6, 7]);
+    t.dispose();
+    s.dispose();
   });
 });

@@ -4,6 +4,7 @@ import { conv2dBackpropFilterConfig } from './conv2d-backprop-filter.js';
 import { batchMatMulTransposeFirstConfig } from './batch-mat-mul-transpose-first.js';
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { tileBlockCopyConfig } from './tile-block-copy.js';
+import { sliceHeapViewConfig } from './slice-heap-view.js';
 import { registerFusedBatchNormGradient } from './fused-batch-norm-grad.js';
 
 /** What `registerMissingKernels` did for one backend. */
@@ -22,7 +23,7 @@ const done = new Map<string, KernelRegistration>();
  * (wasm: UnsortedSegmentSum for Embedding's gradient, Conv2DBackpropFilter for Conv1D's) and, on
  * wasm, replaces BatchMatMul with a transpose-first version and Conv2DBackpropInput (a direct
  * loop there) with a matrix product + col2im, and Tile (a coordinate computation per element) with
- * block copies. On every backend, batch normalisation's gradient is replaced by one that
+ * block copies, and Slice (a copy of the whole input first) with copies from a heap view. On every backend, batch normalisation's gradient is replaced by one that
  * broadcasts instead of tiling. Idempotent per backend.
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
@@ -50,10 +51,10 @@ export function registerMissingKernels(backendName: string): KernelRegistration 
       (convInput as { kernelFunc: unknown }).kernelFunc = conv2dBackpropInputConfig(backendName).kernelFunc;
       result.replaced.push('Conv2DBackpropInput');
     }
-    const tile = tileBlockCopyConfig(backendName);
-    if (tile) {
-      (getKernel(tile.kernelName, backendName) as { kernelFunc: unknown }).kernelFunc = tile.kernelFunc;
-      result.replaced.push(tile.kernelName);
+    for (const fast of [tileBlockCopyConfig(backendName), sliceHeapViewConfig(backendName)]) {
+      if (!fast) continue;
+      (getKernel(fast.kernelName, backendName) as { kernelFunc: unknown }).kernelFunc = fast.kernelFunc;
+      result.replaced.push(fast.kernelName);
     }
   }
   done.set(backendName, result);
