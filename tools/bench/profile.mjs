@@ -71,3 +71,28 @@ if (process.argv.includes('--by-caller')) {
   console.log('\nby JavaScript caller (wasm time charged to the JS function that called it)');
   for (const [k, c] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
 }
+
+// `--callers-of NAME`: which functions call NAME, by the samples spent in NAME and below it.
+const callersOf = arg('callers-of', undefined);
+if (callersOf) {
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const inclusive = new Map();
+  for (const [nodeId, c] of counts) {
+    // the outermost NAME frame on this sample's stack, then its caller
+    let n = byId.get(nodeId);
+    let hit;
+    while (n) {
+      if (n.callFrame.functionName === callersOf) hit = n;
+      n = byId.get(parent.get(n.id));
+    }
+    if (!hit) continue;
+    const chain = [];
+    let p = byId.get(parent.get(hit.id));
+    for (let k = 0; p && k < 4; k++, p = byId.get(parent.get(p.id))) chain.push(`${p.callFrame.functionName || '(anon)'}@${p.callFrame.url.split('/').slice(-1)[0]}:${p.callFrame.lineNumber + 1}`);
+    const key = chain.join(' < ');
+    inclusive.set(key, (inclusive.get(key) ?? 0) + c);
+  }
+  console.log(`\ncallers of ${callersOf} (% of all samples, caller chain innermost first)`);
+  for (const [k, c] of [...inclusive].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
+}
