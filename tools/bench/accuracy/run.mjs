@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M] [--azure]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
 // through @metaseries/pipeline (one child process per run, one run at a time), scores it on the
@@ -26,6 +26,9 @@ const opt = (name, def) => {
   return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
 };
 const quick = flag('quick');
+// --azure: also the Azure PdM per-component ablation (azure-pdm.mjs, its own azure-pdm-results.*);
+// part of a full run (no --quick, --datasets or --render), never of --quick unless asked for
+const azure = flag('azure') || (!quick && !flag('render') && !argv.includes('--datasets'));
 // --bn-momentum M: an EXPERIMENT on a fusion default (batch-norm momentum, tfjs's is 0.99); the
 // tables say so in their title. Give it an --out of its own.
 const bnMomentum = opt('bn-momentum');
@@ -226,6 +229,11 @@ for (const d of selected) {
 }
 process.stdout.write(writeTables(true));
 process.stderr.write(`accuracy: wrote ${path.join(outDir, 'results.md')} and results.json\n`);
+
+if (azure) {
+  const args = [path.join(here, 'azure-pdm.mjs'), '--seeds', String(seeds), '--out', outDir];
+  if (spawnSync(process.execPath, args, { stdio: ['ignore', 'inherit', 'inherit'] }).status !== 0) failed = true;
+}
 
 const belowFloor = rows.filter((r) => r.passed === false);
 if (belowFloor.length)
