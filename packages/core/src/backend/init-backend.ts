@@ -6,6 +6,7 @@ import { installChainedOps } from '../chained-ops.js';
 import { registerMissingKernels, type KernelRegistration } from './kernels/register-kernels.js';
 import { registerFusedBatchNormGradient } from './kernels/fused-batch-norm-grad.js';
 import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
+import { registerGruSequenceKernels } from '../ops/gru-sequence.js';
 
 /** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -98,6 +99,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       await activate(name, options);
       active = { name, kernels: registerMissingKernels(name) };
       registerLstmSequenceKernels(name);
+      registerGruSequenceKernels(name);
       return name;
     } catch (e) {
       cause = e;

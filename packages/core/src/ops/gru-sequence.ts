@@ -1,0 +1,372 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { getKernel, registerGradient, registerKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
+import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
+
+/*
+ * A whole GRU sequence as one kernel (forward) and one kernel (backward through time), the GRU
+ * counterpart of `lstm-sequence.ts`.
+ *
+ * tfjs-layers' GRU issues ~12 small ops per time step; on wasm each costs 25–50 µs of dispatch.
+ * Here a step is two matrix products in the backend's own BatchMatMul kernel (h·U_zr, then
+ * (r⊙h)·U_h) plus JS passes over the gates; the input projection X·W and the weight gradients
+ * are one large product each.
+ *
+ * The maths is tfjs-layers 4.22's GRUCell (Keras' `reset_after = false`; tfjs refuses
+ * `resetAfter: true`), gate columns z | r | h, each `units` wide, one bias on the input side:
+ *   z  = σ(x W_z + h U_z + b_z)          r = σ(x W_r + h U_r + b_r)
+ *   h~ = tanh(x W_h + (r ⊙ h) U_h + b_h)   h' = z ⊙ h + (1 − z) ⊙ h~
+ * where σ is tfjs' `hardSigmoid` (clip(0.2 x + 0.5, 0, 1), the layer's default) or the logistic
+ * sigmoid. Masked steps (mask 0) carry the previous h unchanged, as tfjs-layers' RNN does.
+ */
+
+export const GRU_SEQUENCE = 'MetaseriesGruSequence';
+export const GRU_SEQUENCE_GRAD = 'MetaseriesGruSequenceGrad';
+
+/** The gate activation of {@link gruSequence}: tfjs-layers' GRU default `hardSigmoid`, or `sigmoid`. */
+export type GruRecurrentActivation = 'hardSigmoid' | 'sigmoid';
+
+type Backend = KernelBackendLike;
+
+function view(b: Backend, t: TensorInfo): Float32Array {
+  if (b.typedArrayFromHeap) return b.typedArrayFromHeap(t) as Float32Array;
+  return b.readSync(t.dataId) as Float32Array;
+}
+
+/** `a [M,K] · b [K,N]` in the backend's BatchMatMul; returns a new tensor info `[1,M,N]`. */
+function matMul(backendName: string, backend: unknown, a: TensorInfo, b: TensorInfo, m: number, k: number, n: number): TensorInfo {
+  const kernel = getKernel('BatchMatMul', backendName)!;
+  return kernel.kernelFunc({
+    inputs: { a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' }, b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' } },
+    backend: backend as never,
+    attrs: { transposeA: false, transposeB: false },
+  }) as TensorInfo;
+}
+
+/** tfjs-layers' hard sigmoid, `clip(0.2 x + 0.5, 0, 1)`. */
+function hardSigmoid(x: number): number {
+  const y = 0.2 * x + 0.5;
+  return y < 0 ? 0 : y > 1 ? 1 : y;
+}
+
+/** σ'(pre-activation) written in terms of σ's output `s`. */
+function gateSlope(hard: boolean, s: number): number {
+  if (hard) return s > 0 && s < 1 ? 0.2 : 0;
+  return s * (1 - s);
+}
+
+function isHard(attrs: NamedAttrMap | undefined): boolean {
+  return (attrs?.['recurrentActivation'] ?? 'hardSigmoid') === 'hardSigmoid';
+}
+
+/** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new `[rows, width]` output. */
+function columns(b: Backend, src: Float32Array, rows: number, cols: number, from: number, width: number): TensorInfo {
+  return makeFloatOutput(b, [rows, width], (out) => {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = src[r * cols + from + c]!;
+  });
+}
+
+/** The transpose of columns `[from, from + width)` of `[rows, cols]`, as a new `[width, rows]` output. */
+function columnsTransposed(b: Backend, src: Float32Array, rows: number, cols: number, from: number, width: number): TensorInfo {
+  return makeFloatOutput(b, [width, rows], (out) => {
+    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[c * rows + r] = src[r * cols + from + c]!;
+  });
+}
+
+function forwardConfig(backendName: string): KernelConfig {
+  return {
+    kernelName: GRU_SEQUENCE,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as Backend;
+      const hard = isHard(attrs);
+      const { x, kernel, recurrentKernel, bias, mask } = inputs as Record<string, TensorInfo>;
+      const [B, T, F] = x!.shape as [number, number, number];
+      const U = recurrentKernel!.shape[0]!;
+      const G = 3 * U;
+      // X·W for every step at once: [B*T, F] x [F, 3U]
+      const xw = matMul(backendName, backend, x!, kernel!, B * T, F, G);
+      const bv = Float32Array.from(b.readSync(bias!.dataId) as Float32Array);
+      const mv = Float32Array.from(b.readSync(mask!.dataId) as ArrayLike<number>);
+      // copies (wasm's readSync copies; cpu's returns its own array): an allocation may move the heap
+      const uv = b.readSync(recurrentKernel!.dataId) as Float32Array;
+      const uzr = columns(b, uv, U, G, 0, 2 * U);
+      const uh = columns(b, uv, U, G, 2 * U, U);
+      const h = makeFloatOutput(b, [1, B, U], () => undefined);
+      const rh = makeFloatOutput(b, [1, B, U], () => undefined);
+      const seq = makeFloatOutput(b, [B, T, U], () => undefined);
+      const gates = makeFloatOutput(b, [B, T, G], () => undefined);
+      const act = hard ? hardSigmoid : fastSigmoid;
+      for (let t = 0; t < T; t++) {
+        const hr = matMul(backendName, backend, h, uzr, B, U, 2 * U);
+        // views are taken after every allocation: a growing wasm heap detaches older ones
+        let xwv = view(b, xw);
+        let hrv = view(b, hr);
+        let hv = view(b, h);
+        const rhv = view(b, rh);
+        let gv = view(b, gates);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const ho = bi * U;
+          if (!(mv[row]! > 0)) {
+            for (let u = 0; u < U; u++) rhv[ho + u] = 0;
+            continue;
+          }
+          const zo = row * G;
+          const ro = bi * 2 * U;
+          for (let u = 0; u < U; u++) {
+            const z = act(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
+            const r = act(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
+            gv[zo + u] = z;
+            gv[zo + U + u] = r;
+            rhv[ho + u] = r * hv[ho + u]!;
+          }
+        }
+        b.disposeData(hr.dataId);
+        const cand = matMul(backendName, backend, rh, uh, B, U, U);
+        xwv = view(b, xw);
+        hrv = view(b, cand);
+        hv = view(b, h);
+        gv = view(b, gates);
+        const seqv = view(b, seq);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const ho = bi * U;
+          const so = row * U;
+          if (!(mv[row]! > 0)) {
+            for (let u = 0; u < U; u++) seqv[so + u] = hv[ho + u]!;
+            continue;
+          }
+          const zo = row * G;
+          for (let u = 0; u < U; u++) {
+            const hh = tanh(xwv[zo + 2 * U + u]! + hrv[ho + u]! + bv[2 * U + u]!);
+            const z = gv[zo + u]!;
+            const hn = z * hv[ho + u]! + (1 - z) * hh;
+            gv[zo + 2 * U + u] = hh;
+            hv[ho + u] = hn;
+            seqv[so + u] = hn;
+          }
+        }
+        b.disposeData(cand.dataId);
+      }
+      for (const t of [xw, uzr, uh, h, rh]) b.disposeData(t.dataId);
+      return [seq, gates];
+    },
+  };
+}
+
+function backwardConfig(backendName: string): KernelConfig {
+  return {
+    kernelName: GRU_SEQUENCE_GRAD,
+    backendName,
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const b = backend as unknown as Backend;
+      const hard = isHard(attrs);
+      const { dy, x, kernel, recurrentKernel, mask, seq, gates } = inputs as Record<string, TensorInfo>;
+      const [B, T, F] = x!.shape as [number, number, number];
+      const U = recurrentKernel!.shape[0]!;
+      const G = 3 * U;
+      const BT = B * T;
+      // U_h^T [U, U], U_zr^T [2U, U] and W^T [3U, F], laid out once so no product needs a transpose flag
+      const uv = b.readSync(recurrentKernel!.dataId) as Float32Array;
+      const uhT = columnsTransposed(b, uv, U, G, 2 * U, U);
+      const uzrT = columnsTransposed(b, uv, U, G, 0, 2 * U);
+      const wT = columnsTransposed(b, b.readSync(kernel!.dataId) as Float32Array, F, G, 0, G);
+      // pre-activation gradients of every step: all gates, and the z|r and h parts on their own
+      const dA = makeFloatOutput(b, [BT, G], () => undefined);
+      const dAzr = makeFloatOutput(b, [BT, 2 * U], () => undefined);
+      const dAh = makeFloatOutput(b, [BT, U], () => undefined);
+      const dAhStep = makeFloatOutput(b, [1, B, U], () => undefined);
+      const dAzrStep = makeFloatOutput(b, [1, B, 2 * U], () => undefined);
+      const dyv = Float32Array.from(b.readSync(dy!.dataId) as Float32Array);
+      const mv = Float32Array.from(b.readSync(mask!.dataId) as ArrayLike<number>);
+      const dh = new Float32Array(B * U);
+      const carry = new Float32Array(B * U); // dh·z + d(r⊙h)·r, the direct part of dh_{t-1}
+      for (let t = T - 1; t >= 0; t--) {
+        let gv = view(b, gates);
+        const dahv = view(b, dAhStep);
+        let dAv = view(b, dA);
+        const dAhv = view(b, dAh);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const ho = bi * U;
+          for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
+          if (!(mv[row]! > 0)) {
+            for (let u = 0; u < U; u++) dahv[ho + u] = 0;
+            continue;
+          }
+          const zo = row * G;
+          for (let u = 0; u < U; u++) {
+            const z = gv[zo + u]!;
+            const hh = gv[zo + 2 * U + u]!;
+            const da = dh[ho + u]! * (1 - z) * (1 - hh * hh);
+            dahv[ho + u] = da;
+            dAv[zo + 2 * U + u] = da;
+            dAhv[row * U + u] = da;
+          }
+        }
+        // d(r ⊙ h_{t-1}) = dA_h · U_h^T
+        const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
+        const drhv = view(b, drh);
+        const seqv = view(b, seq);
+        gv = view(b, gates);
+        dAv = view(b, dA);
+        const dazrv = view(b, dAzrStep);
+        const dAzrv = view(b, dAzr);
+        for (let bi = 0; bi < B; bi++) {
+          const row = bi * T + t;
+          const ho = bi * U;
+          const so = bi * 2 * U;
+          if (!(mv[row]! > 0)) {
+            for (let q = 0; q < 2 * U; q++) dazrv[so + q] = 0;
+            continue;
+          }
+          const zo = row * G;
+          const po = (row - 1) * U;
+          for (let u = 0; u < U; u++) {
+            const z = gv[zo + u]!;
+            const r = gv[zo + U + u]!;
+            const hh = gv[zo + 2 * U + u]!;
+            const hp = t > 0 ? seqv[po + u]! : 0;
+            const dhu = dh[ho + u]!;
+            const d = drhv[ho + u]!;
+            const daz = dhu * (hp - hh) * gateSlope(hard, z);
+            const dar = d * hp * gateSlope(hard, r);
+            carry[ho + u] = dhu * z + d * r;
+            dazrv[so + u] = daz;
+            dazrv[so + U + u] = dar;
+            dAv[zo + u] = daz;
+            dAv[zo + U + u] = dar;
+            dAzrv[row * 2 * U + u] = daz;
+            dAzrv[row * 2 * U + U + u] = dar;
+          }
+        }
+        b.disposeData(drh.dataId);
+        // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
+        const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
+        const backv = view(b, back);
+        for (let bi = 0; bi < B; bi++) {
+          if (!(mv[bi * T + t]! > 0)) continue;
+          const ho = bi * U;
+          for (let u = 0; u < U; u++) dh[ho + u] = carry[ho + u]! + backv[ho + u]!;
+        }
+        b.disposeData(back.dataId);
+      }
+      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T], X^T [F, B*T] for the weight gradients
+      const hPrevT = makeFloatOutput(b, [U, BT], () => undefined);
+      const rhPrevT = makeFloatOutput(b, [U, BT], () => undefined);
+      {
+        const seqv = view(b, seq);
+        const gv = view(b, gates);
+        const hpv = view(b, hPrevT);
+        const rhv = view(b, rhPrevT);
+        for (let bi = 0; bi < B; bi++)
+          for (let t = 1; t < T; t++) {
+            const row = bi * T + t;
+            const src = (row - 1) * U;
+            for (let u = 0; u < U; u++) {
+              const hp = seqv[src + u]!;
+              hpv[u * BT + row] = hp;
+              rhv[u * BT + row] = hp * gv[row * G + U + u]!;
+            }
+          }
+      }
+      const xT = makeFloatOutput(b, [F, BT], () => undefined);
+      {
+        const xv = view(b, x!);
+        const out = view(b, xT);
+        for (let r = 0; r < BT; r++) for (let k = 0; k < F; k++) out[k * BT + r] = xv[r * F + k]!;
+      }
+      const dUzr = matMul(backendName, backend, hPrevT, dAzr, U, BT, 2 * U);
+      const dUh = matMul(backendName, backend, rhPrevT, dAh, U, BT, U);
+      const dW = matMul(backendName, backend, xT, dA, F, BT, G);
+      const dX = matMul(backendName, backend, dA, wT, BT, G, F);
+      const biasSum = new Float32Array(G);
+      {
+        const dAv = view(b, dA);
+        for (let r = 0; r < BT; r++) for (let q = 0; q < G; q++) biasSum[q]! += dAv[r * G + q]!;
+      }
+      const dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
+      const dU = makeFloatOutput(b, [U, G], () => undefined);
+      {
+        const zr = view(b, dUzr);
+        const hh = view(b, dUh);
+        const out = view(b, dU);
+        for (let r = 0; r < U; r++) {
+          for (let c = 0; c < 2 * U; c++) out[r * G + c] = zr[r * 2 * U + c]!;
+          for (let c = 0; c < U; c++) out[r * G + 2 * U + c] = hh[r * U + c]!;
+        }
+      }
+      for (const t of [uhT, uzrT, wT, dA, dAzr, dAh, dAhStep, dAzrStep, hPrevT, rhPrevT, xT, dUzr, dUh]) b.disposeData(t.dataId);
+      return [
+        { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
+        { dataId: dW.dataId, shape: [F, G], dtype: 'float32' },
+        dU,
+        dBias,
+      ];
+    },
+  };
+}
+
+const registeredFor = new Set<string>();
+let gradientRegistered = false;
+
+/** Registers the fused GRU kernels for a backend (done by `initBackend`). */
+export function registerGruSequenceKernels(backendName: string): void {
+  if (registeredFor.has(backendName) || !getKernel('BatchMatMul', backendName)) return;
+  registerKernel(forwardConfig(backendName));
+  registerKernel(backwardConfig(backendName));
+  registeredFor.add(backendName);
+  if (!gradientRegistered) {
+    registerGradient({
+      kernelName: GRU_SEQUENCE,
+      inputsToSave: ['x', 'kernel', 'recurrentKernel', 'bias', 'mask'],
+      outputsToSave: [true, true],
+      gradFunc: (dys, saved, attrs) => {
+        const [x, kernel, recurrentKernel, , mask, seq, gates] = saved;
+        const dy = (Array.isArray(dys) ? dys[0] : dys) ?? tf.zerosLike(seq!);
+        // All four gradients come from one kernel run, here and not inside the lambdas: the tape
+        // runs each lambda in its own tidy, which would dispose the siblings.
+        const g = tf.engine().runKernel(
+          GRU_SEQUENCE_GRAD,
+          { dy, x: x!, kernel: kernel!, recurrentKernel: recurrentKernel!, mask: mask!, seq: seq!, gates: gates! },
+          { recurrentActivation: isHard(attrs) ? 'hardSigmoid' : 'sigmoid' },
+        ) as tf.Tensor[];
+        return {
+          x: () => g[0]!,
+          kernel: () => g[1]!,
+          recurrentKernel: () => g[2]!,
+          bias: () => g[3]!,
+          mask: () => tf.zerosLike(mask!),
+        };
+      },
+    });
+    gradientRegistered = true;
+  }
+}
+
+/**
+ * Runs a GRU over a whole sequence in one fused kernel (differentiable), with tfjs-layers' GRU
+ * maths (reset gate applied before the recurrent product).
+ *
+ * @param x `[B, T, F]` inputs.
+ * @param kernel `[F, 3U]` input weights, gate order z, r, h (tfjs-layers' `kernel`).
+ * @param recurrentKernel `[U, 3U]` recurrent weights (tfjs-layers' `recurrent_kernel`).
+ * @param bias `[3U]` (added on the input side, as tfjs-layers does).
+ * @param mask `[B, T]`, 1 for real steps, 0 for padding (carries the previous state). Default: all ones.
+ * @param recurrentActivation the z and r gates' activation. Default: `'hardSigmoid'` (tfjs-layers' GRU default).
+ * @returns `[B, T, U]` hidden states; the last step holds the final state.
+ */
+export function gruSequence(
+  x: tf.Tensor3D,
+  kernel: tf.Tensor2D,
+  recurrentKernel: tf.Tensor2D,
+  bias: tf.Tensor1D,
+  mask?: tf.Tensor2D,
+  recurrentActivation: GruRecurrentActivation = 'hardSigmoid',
+): tf.Tensor3D {
+  registerGruSequenceKernels(tf.getBackend());
+  const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
+  const [seq] = tf.engine().runKernel(GRU_SEQUENCE, { x, kernel, recurrentKernel, bias, mask: m }, { recurrentActivation }) as tf.Tensor[];
+  return seq as tf.Tensor3D;
+}
