@@ -4,19 +4,12 @@
 // recurrent weight gradient at ~7). Usage: node tools/bench/matmul-profile.mjs [M1]
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
-import { B, CLASSES, makeRecords, buildWorkload } from './models.mjs';
+import { B, makeRecords, buildWorkload, workloadTargets, workloadTensors } from './models.mjs';
 const id = process.argv[2] ?? 'M1';
 await initBackend({ backend: 'wasm' });
 const { model, encoded } = buildWorkload(id, makeRecords(200));
-const xs = model.inputNames.map((n) => {
-  const spec = encoded.inputs.find((s) => s.name === n);
-  const shape = [B, ...spec.shape.map((d) => (d === null ? 100 : d))];
-  if (spec.role === 'mask') return tf.ones(shape);
-  if (spec.dtype === 'int32') return tf.zeros(shape, 'int32');
-  return tf.randomNormal(shape, 0, 1, 'float32', 7);
-});
-const ys = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % CLASSES), 'int32'), CLASSES);
-const target = model.outputs.length > 1 ? [ys, ...model.outputs.slice(1).map((o) => tf.zeros([B, ...o.shape.slice(1)]))] : ys;
+const xs = workloadTensors(model, encoded, B);
+const target = workloadTargets(model, B);
 await model.trainOnBatch(xs, target);
 const k = tf.getKernel('BatchMatMul', 'wasm');
 const orig = k.kernelFunc;

@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
 import { defaultRunConfig, resolveThreads, trainModel } from '@metaseries/pipeline';
-import { B, T, CLASSES, makeRecords, buildWorkload } from './models.mjs';
+import { B, makeRecords, buildWorkload, workloadTargets, workloadTensors } from './models.mjs';
 
 const args = Object.fromEntries(
   process.argv.slice(2).reduce((acc, a, i, all) => {
@@ -23,20 +23,6 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** Random input tensors for every model input, shaped by the encoded schema. */
-function inputsFor(model, encoded, batch, rng) {
-  const specs = model.inputNames.map((n) => encoded.inputs.find((s) => s.name === n));
-  return specs.map((spec) => {
-    const shape = [batch, ...spec.shape.map((d) => (d === null ? T : d))];
-    if (spec.role === 'mask') return tf.ones(shape);
-    if (spec.dtype === 'int32') {
-      const card = encoded.fields.find((f) => f.name === spec.field)?.cardinality ?? 2;
-      return tf.tensor(Int32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, () => Math.floor(rng() * card)), shape, 'int32');
-    }
-    return tf.randomNormal(shape, 0, 1, 'float32', 7);
-  });
-}
-
 /** Samples/s of `batches` training steps through pipeline's training loop with `threads` threads. */
 async function loopSpeed(model, xs, ys, batches, threads) {
   const inputs = Object.fromEntries(model.inputNames.map((n, i) => [n, { dtype: xs[i].dtype, shape: xs[i].shape, data: xs[i].dataSync() }]));
@@ -49,18 +35,15 @@ async function loopSpeed(model, xs, ys, batches, threads) {
   return (batches * B) / ((ends[ends.length - 1] - ends[0]) / 1000);
 }
 
-let state = 12345;
-const rng = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
 
 const rows = [];
 for (const id of models) {
   const records = makeRecords(200); // enough for all 10 categories in the vocabulary
   const { model, encoded } = buildWorkload(id, records);
-  const xs = inputsFor(model, encoded, B, rng);
-  const ys = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % CLASSES), 'int32'), CLASSES);
-  const x1 = inputsFor(model, encoded, 1, rng);
-  const outputs = model.outputs.length;
-  const target = outputs > 1 ? [ys, ...model.outputs.slice(1).map((o) => tf.zeros([B, ...o.shape.slice(1)]))] : ys;
+  const xs = workloadTensors(model, encoded, B);
+  const x1 = workloadTensors(model, encoded, 1, 54321);
+  const target = workloadTargets(model, B);
+  const ys = Array.isArray(target) ? target[0] : target;
   await model.trainOnBatch(xs, target); // warm-up (kernels compiled, weights built)
   const threads = resolveThreads('auto', B);
   const loop1 = [];

@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { initBackend } from '@metaseries/core';
 import { exportOnnx } from '@metaseries/fusion';
-import { B, T, makeRecords, buildWorkload } from './models.mjs';
+import { B, makeRecords, buildWorkload, workloadInputs } from './models.mjs';
 
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
@@ -26,26 +26,6 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-let state = 12345;
-const rng = () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648);
-
-/** Random inputs for every model input as plain typed data (mask all ones, valid category indices). */
-function inputsFor(model, encoded, batch) {
-  return Object.fromEntries(
-    model.inputNames.map((n) => {
-      const spec = encoded.inputs.find((s) => s.name === n);
-      const shape = [batch, ...spec.shape.map((d) => (d === null ? T : d))];
-      const size = shape.reduce((a, b) => a * b, 1);
-      if (spec.dtype === 'int32') {
-        const card = encoded.fields.find((f) => f.name === spec.field)?.cardinality ?? 2;
-        return [n, { dtype: 'int32', shape, data: Int32Array.from({ length: size }, () => Math.floor(rng() * card)) }];
-      }
-      const data = spec.role === 'mask' ? new Float32Array(size).fill(1) : Float32Array.from({ length: size }, () => rng() * 2 - 1);
-      return [n, { dtype: 'float32', shape, data }];
-    }),
-  );
-}
-
 const feedsOf = (inputs) => Object.fromEntries(Object.entries(inputs).map(([n, t]) => [n, new ort.Tensor(t.dtype, t.data, t.shape)]));
 
 const rows = [];
@@ -53,8 +33,8 @@ for (const id of models) {
   const { model, encoded } = buildWorkload(id, makeRecords(200));
   const bytes = exportOnnx(model);
   const session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
-  const xs = feedsOf(inputsFor(model, encoded, B));
-  const x1 = feedsOf(inputsFor(model, encoded, 1));
+  const xs = feedsOf(workloadInputs(model, encoded, B));
+  const x1 = feedsOf(workloadInputs(model, encoded, 1, 54321));
   // the exported model predicts what tfjs predicts on this very batch
   const reference = tf.tidy(() => {
     const out = model.predict(model.inputNames.map((n) => tf.tensor(xs[n].data, xs[n].dims, xs[n].type)));

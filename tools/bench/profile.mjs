@@ -3,9 +3,8 @@
 // that guides the speed work; see README "Profile").
 // Usage: node tools/bench/profile.mjs [--model M1] [--backend wasm] [--batches 10] [--top 25]
 import { Session } from 'node:inspector/promises';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@metaseries/core';
-import { B, CLASSES, makeRecords, buildWorkload } from './models.mjs';
+import { B, makeRecords, buildWorkload, workloadTargets, workloadTensors } from './models.mjs';
 
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -18,15 +17,8 @@ const top = Number(arg('top', 25));
 
 await initBackend({ backend });
 const { model, encoded } = buildWorkload(id, makeRecords(200));
-const xs = model.inputNames.map((n) => {
-  const spec = encoded.inputs.find((s) => s.name === n);
-  const shape = [B, ...spec.shape.map((d) => (d === null ? 100 : d))];
-  if (spec.role === 'mask') return tf.ones(shape);
-  if (spec.dtype === 'int32') return tf.zeros(shape, 'int32');
-  return tf.randomNormal(shape, 0, 1, 'float32', 7);
-});
-const ys = tf.oneHot(tf.tensor1d(Array.from({ length: B }, (_, i) => i % CLASSES), 'int32'), CLASSES);
-const target = model.outputs.length > 1 ? [ys, ...model.outputs.slice(1).map((o) => tf.zeros([B, ...o.shape.slice(1)]))] : ys;
+const xs = workloadTensors(model, encoded, B);
+const target = workloadTargets(model, B);
 await model.trainOnBatch(xs, target); // warm-up
 
 const session = new Session();
