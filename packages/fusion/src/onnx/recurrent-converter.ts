@@ -201,8 +201,8 @@ export const convertBidirectional: LayerConverter = (ctx) => {
   return { outputs: [last], mask: null };
 };
 
-/** `MetaseriesFusedLstm` (sigmoid gates, state carried over steps with mask ≤ 0) → ONNX LSTM. */
-export const convertFusedLstm: LayerConverter = (ctx) => {
+/** A fused recurrent layer over `[x, mask?]`: its own weights, run as one forward ONNX LSTM/GRU. */
+function convertFused(ctx: Parameters<LayerConverter>[0], kind: Kind, recurrentActivation: string): ReturnType<LayerConverter> {
   const layer = ctx.layer as unknown as { units: number; returnSequences: boolean };
   const g = ctx.graph;
   const name = ctx.layer.name;
@@ -212,10 +212,20 @@ export const convertFusedLstm: LayerConverter = (ctx) => {
     kernel: ctx.weights['kernel']!,
     recurrentKernel: ctx.weights['recurrent_kernel']!,
     bias: ctx.weights['bias']!,
-    recurrentActivation: 'sigmoid',
+    recurrentActivation,
     activation: 'tanh',
   };
   if (!dir.kernel || !dir.recurrentKernel || !dir.bias) throw unsupported(ctx.layer, 'missing kernel, recurrent_kernel or bias');
-  const [y] = runRecurrent(ctx, 'LSTM', x, mask, [dir], layer.units);
+  const [y] = runRecurrent(ctx, kind, x, mask, [dir], layer.units);
   return { outputs: [layer.returnSequences ? y! : stepOf(g, y!, -1, `${name}/last`)], mask: null };
-};
+}
+
+/** `MetaseriesFusedLstm` (sigmoid gates, state carried over steps with mask ≤ 0) → ONNX LSTM. */
+export const convertFusedLstm: LayerConverter = (ctx) => convertFused(ctx, 'LSTM', 'sigmoid');
+
+/**
+ * `MetaseriesFusedGru` (tfjs-layers GRU maths, `hardSigmoid` or `sigmoid` gates, state carried
+ * over steps with mask ≤ 0) → ONNX GRU (`linear_before_reset` 0).
+ */
+export const convertFusedGru: LayerConverter = (ctx) =>
+  convertFused(ctx, 'GRU', (ctx.layer as unknown as { recurrentActivation?: string }).recurrentActivation ?? 'hardSigmoid');
