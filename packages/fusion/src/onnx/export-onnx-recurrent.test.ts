@@ -2,8 +2,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
+import { ApplyMask } from '../layers/apply-mask.js';
+import { FusedGru } from '../layers/fused-gru.js';
 import { FUSIONS } from '../model-config.js';
-import { compareWithOnnx, ONNX_T, onnxBatch, onnxPairModel } from '../testing/onnx-equivalence.js';
+import { compareWithOnnx, ONNX_T, onnxBatch, onnxPairModel, scrambleWeights } from '../testing/onnx-equivalence.js';
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
@@ -44,6 +46,51 @@ describe('ONNX export of loaded recurrent models', () => {
     await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
     const loaded = await tfl.loadLayersModel(tf.io.fromMemory(saved!));
     const { maxAbsDiff } = await compareWithOnnx(loaded, onnxBatch(ONNX_T, 11));
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+});
+
+/** `series [T,2]` and `mask [T]` (the names `onnxBatch` fills) through `recurrent` and a softmax head. */
+function seriesModel(recurrent: (series: tfl.SymbolicTensor, mask: tfl.SymbolicTensor) => tfl.SymbolicTensor): tfl.LayersModel {
+  const series = tfl.input({ shape: [ONNX_T, 2], name: 'series' });
+  const mask = tfl.input({ shape: [ONNX_T], name: 'mask' });
+  const probabilities = tfl.layers.dense({ units: 3, activation: 'softmax', name: 'probabilities' }).apply(recurrent(series, mask)) as tfl.SymbolicTensor;
+  const model = tfl.model({ inputs: [series, mask], outputs: probabilities });
+  scrambleWeights(model, 23);
+  return model;
+}
+
+async function saveAndLoad(model: tfl.LayersModel): Promise<tfl.LayersModel> {
+  let saved: tf.io.ModelArtifacts | undefined;
+  await model.save(tf.io.withSaveHandler(async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+  return tfl.loadLayersModel(tf.io.fromMemory(saved!));
+}
+
+describe('ONNX export of the fused GRU', () => {
+  it('the one-way gru encoder runs on MetaseriesFusedGru; bidirectional keeps tfjs-layers GRU', () => {
+    expect(onnxPairModel('gru', 'late').layers.map((l) => l.getClassName())).toContain('MetaseriesFusedGru');
+    const bi = onnxPairModel('gru', 'late', ONNX_T, { recurrent: { units: [3], bidirectional: true } });
+    expect(bi.layers.map((l) => l.getClassName())).not.toContain('MetaseriesFusedGru');
+  });
+
+  it.each([['hardSigmoid'], ['sigmoid']] as const)('FusedGru with %s gates, returning its last state (padded steps, holes): onnxruntime predicts what tfjs predicts', async (recurrentActivation) => {
+    const model = seriesModel((x, m) => new FusedGru({ units: 4, returnSequences: false, seed: 2, recurrentActivation }).apply([x, m]) as tfl.SymbolicTensor);
+    const { maxAbsDiff } = await compareWithOnnx(model, onnxBatch(ONNX_T, 5));
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
+
+  it('a bundle saved before the fused GRU (tfjs-layers GRU after a propagated mask) loads as GRU, predicts the same and exports', async () => {
+    const model = seriesModel((x, m) => {
+      const masked = new ApplyMask({ propagate: true }).apply([x, m]) as tfl.SymbolicTensor;
+      return tfl.layers.gru({ units: 4, returnSequences: false }).apply(masked) as tfl.SymbolicTensor;
+    });
+    const loaded = await saveAndLoad(model);
+    expect(loaded.layers.map((l) => l.getClassName())).toContain('GRU');
+    expect(loaded.layers.map((l) => l.getClassName())).not.toContain('MetaseriesFusedGru');
+    const batch = onnxBatch(ONNX_T, 8);
+    const inputs = loaded.inputNames.map((n) => tf.tensor(batch[n]!.data, batch[n]!.shape));
+    expect((loaded.predict(inputs) as tf.Tensor).arraySync()).toEqual((model.predict(inputs) as tf.Tensor).arraySync());
+    const { maxAbsDiff } = await compareWithOnnx(loaded, batch);
     for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
   });
 });

@@ -14,7 +14,7 @@ import { convertBatchNormalization, convertLayerNormalization } from './normaliz
 import { ONNX_FLOAT, ONNX_INT32, OnnxGraph } from './onnx-graph.js';
 import { convertGlobalAveragePooling1d, convertMaxPooling1d } from './pooling-converter.js';
 import { convertPositionalEncoding } from './positional-encoding-converter.js';
-import { convertBidirectional, convertFusedLstm, convertRecurrent } from './recurrent-converter.js';
+import { convertBidirectional, convertFusedGru, convertFusedLstm, convertRecurrent } from './recurrent-converter.js';
 
 /** Options of {@link exportOnnx}. */
 export interface ExportOnnxOptions {
@@ -55,6 +55,7 @@ const CONVERTERS: Record<string, LayerConverter> = {
   GRU: convertRecurrent,
   Bidirectional: convertBidirectional,
   MetaseriesFusedLstm: convertFusedLstm,
+  MetaseriesFusedGru: convertFusedGru,
   MetaseriesApplyMask: convertApplyMask,
   MetaseriesMaskedPooling: convertMaskedPooling,
   MetaseriesRepeatConcat: convertRepeatConcat,

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ApplyMask } from '../layers/apply-mask.js';
+import { FusedGru } from '../layers/fused-gru.js';
 import { FusedLstm } from '../layers/fused-lstm.js';
 import { applyLayer, type SeriesEncoderInput } from './series-encoder.js';
 
@@ -9,17 +10,19 @@ import { applyLayer, type SeriesEncoderInput } from './series-encoder.js';
  * its state over them.
  *
  * A one-way LSTM runs on {@link FusedLstm} (core's fused sequence kernel: one kernel per sequence
- * forward and backward instead of ~15 tfjs ops per step; orthogonal recurrent kernel), which
- * reads the mask directly. GRU and bidirectional layers use tfjs-layers with mask propagation
- * and seeded Glorot-uniform recurrent kernels (tfjs' orthogonal initialiser runs a QR that takes
- * 20–40 s per 64-unit layer on cpu).
+ * forward and backward instead of ~15 tfjs ops per step; orthogonal recurrent kernel), a one-way
+ * GRU on {@link FusedGru} (core's fused GRU kernel; tfjs-layers' GRU maths, hardSigmoid gates,
+ * seeded Glorot-uniform kernels as before); both read the mask directly. Bidirectional layers use
+ * tfjs-layers with mask propagation and seeded Glorot-uniform recurrent kernels (tfjs' orthogonal
+ * initialiser runs a QR that takes 20–40 s per 64-unit layer on cpu).
  */
 export function recurrentEncoder(kind: 'lstm' | 'gru', { steps, mask, config, seeds }: SeriesEncoderInput): tfl.SymbolicTensor {
-  if (kind === 'lstm' && !config.recurrent.bidirectional) {
+  if (!config.recurrent.bidirectional) {
     let x = applyLayer(new ApplyMask(), [steps, mask]);
     for (const units of config.recurrent.units) {
       const seed = seeds.next();
-      x = applyLayer(new FusedLstm({ units, returnSequences: true, seed }), [x, mask]);
+      const layer = kind === 'lstm' ? new FusedLstm({ units, returnSequences: true, seed }) : new FusedGru({ units, returnSequences: true, seed });
+      x = applyLayer(layer, [x, mask]);
     }
     return x;
   }
