@@ -33,9 +33,10 @@ export function conv2dBackpropInputConfig(backendName: string): KernelConfig {
       const dy3: TensorInfo = { dataId: dy.dataId, shape: [1, M, outChannels], dtype: dy.dtype };
       const dCols = matMul.kernelFunc({ inputs: { a: dy3, b: wT }, backend, attrs: { transposeA: false, transposeB: false } }) as TensorInfo;
       b.disposeData(wT.dataId);
-      const cv = b.readSync(dCols.dataId) as Float32Array;
       const dx = makeFloatOutput(b, [batchSize, inHeight, inWidth, inChannels], (out) => {
-        out.fill(0);
+        // a heap view taken after the output exists (an allocation may move the heap); readSync
+        // would copy all of dCols out of the wasm heap first
+        const cv = (b.typedArrayFromHeap ? b.typedArrayFromHeap(dCols) : b.readSync(dCols.dataId)) as Float32Array;
         for (let n = 0; n < batchSize; n++) {
           for (let oh = 0; oh < outHeight; oh++) {
             for (let ow = 0; ow < outWidth; ow++) {
