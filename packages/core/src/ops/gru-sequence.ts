@@ -86,8 +86,9 @@ function forwardConfig(backendName: string): KernelConfig {
       const G = 3 * U;
       // X·W for every step at once: [B*T, F] x [F, 3U]
       const xw = matMul(backendName, backend, x!, kernel!, B * T, F, G);
-      const bv = Float32Array.from(b.readSync(bias!.dataId) as Float32Array);
-      const mv = Float32Array.from(b.readSync(mask!.dataId) as ArrayLike<number>);
+      // wasm's readSync copies, cpu's returns its own array (only read here)
+      const bv = b.readSync(bias!.dataId) as Float32Array;
+      const mv = b.readSync(mask!.dataId) as ArrayLike<number>;
       // copies (wasm's readSync copies; cpu's returns its own array): an allocation may move the heap
       const uv = b.readSync(recurrentKernel!.dataId) as Float32Array;
       const uzr = columns(b, uv, U, G, 0, 2 * U);
@@ -178,8 +179,13 @@ function backwardConfig(backendName: string): KernelConfig {
       const dAh = makeFloatOutput(b, [BT, U], () => undefined);
       const dAhStep = makeFloatOutput(b, [1, B, U], () => undefined);
       const dAzrStep = makeFloatOutput(b, [1, B, 2 * U], () => undefined);
-      const dyv = Float32Array.from(b.readSync(dy!.dataId) as Float32Array);
-      const mv = Float32Array.from(b.readSync(mask!.dataId) as ArrayLike<number>);
+      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T] for the recurrent weights' gradient, filled in the loop
+      const hPrevT = makeFloatOutput(b, [U, BT], () => undefined);
+      const rhPrevT = makeFloatOutput(b, [U, BT], () => undefined);
+      // wasm's readSync copies, cpu's returns its own array (only read here)
+      const dyv = b.readSync(dy!.dataId) as Float32Array;
+      const mv = b.readSync(mask!.dataId) as ArrayLike<number>;
+      const biasSum = new Float64Array(G);
       const dh = new Float32Array(B * U);
       const carry = new Float32Array(B * U); // dh·z + d(r⊙h)·r, the direct part of dh_{t-1}
       for (let t = T - 1; t >= 0; t--) {
@@ -200,6 +206,7 @@ function backwardConfig(backendName: string): KernelConfig {
             const z = gv[zo + u]!;
             const hh = gv[zo + 2 * U + u]!;
             const da = dh[ho + u]! * (1 - z) * (1 - hh * hh);
+            biasSum[2 * U + u]! += da;
             dahv[ho + u] = da;
             dAv[zo + 2 * U + u] = da;
             dAhv[row * U + u] = da;
@@ -213,6 +220,8 @@ function backwardConfig(backendName: string): KernelConfig {
         dAv = view(b, dA);
         const dazrv = view(b, dAzrStep);
         const dAzrv = view(b, dAzr);
+        const hpv = view(b, hPrevT);
+        const rhpv = view(b, rhPrevT);
         for (let bi = 0; bi < B; bi++) {
           const row = bi * T + t;
           const ho = bi * U;
@@ -233,6 +242,10 @@ function backwardConfig(backendName: string): KernelConfig {
             const daz = dhu * (hp - hh) * gateSlope(hard, z);
             const dar = d * hp * gateSlope(hard, r);
             carry[ho + u] = dhu * z + d * r;
+            biasSum[u]! += daz;
+            biasSum[U + u]! += dar;
+            hpv[u * BT + row] = hp;
+            rhpv[u * BT + row] = r * hp;
             dazrv[so + u] = daz;
             dazrv[so + U + u] = dar;
             dAv[zo + u] = daz;
@@ -252,25 +265,7 @@ function backwardConfig(backendName: string): KernelConfig {
         }
         b.disposeData(back.dataId);
       }
-      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T], X^T [F, B*T] for the weight gradients
-      const hPrevT = makeFloatOutput(b, [U, BT], () => undefined);
-      const rhPrevT = makeFloatOutput(b, [U, BT], () => undefined);
-      {
-        const seqv = view(b, seq);
-        const gv = view(b, gates);
-        const hpv = view(b, hPrevT);
-        const rhv = view(b, rhPrevT);
-        for (let bi = 0; bi < B; bi++)
-          for (let t = 1; t < T; t++) {
-            const row = bi * T + t;
-            const src = (row - 1) * U;
-            for (let u = 0; u < U; u++) {
-              const hp = seqv[src + u]!;
-              hpv[u * BT + row] = hp;
-              rhv[u * BT + row] = hp * gv[row * G + U + u]!;
-            }
-          }
-      }
+      // X^T [F, B*T] for the input weights' gradient
       const xT = makeFloatOutput(b, [F, BT], () => undefined);
       {
         const xv = view(b, x!);
@@ -281,11 +276,6 @@ function backwardConfig(backendName: string): KernelConfig {
       const dUh = matMul(backendName, backend, rhPrevT, dAh, U, BT, U);
       const dW = matMul(backendName, backend, xT, dA, F, BT, G);
       const dX = matMul(backendName, backend, dA, wT, BT, G, F);
-      const biasSum = new Float32Array(G);
-      {
-        const dAv = view(b, dA);
-        for (let r = 0; r < BT; r++) for (let q = 0; q < G; q++) biasSum[q]! += dAv[r * G + q]!;
-      }
       const dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
       const dU = makeFloatOutput(b, [U, G], () => undefined);
       {
