@@ -84,15 +84,14 @@ export function auroc(positive: readonly boolean[], scores: readonly number[]): 
   return (sumPos - (nPos * (nPos + 1)) / 2) / (nPos * nNeg);
 }
 
-/** Average precision (scikit-learn's `average_precision_score`: step-wise, no interpolation). */
-export function averagePrecision(positive: readonly boolean[], scores: readonly number[]): number {
+/**
+ * Cumulative true and false positives at each distinct score, from the highest down (tied
+ * scores form one threshold): the walk under average precision, the ROC and the PR curve.
+ */
+function* thresholdSteps(positive: readonly boolean[], scores: readonly number[]): Generator<{ tp: number; fp: number; threshold: number }> {
   const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
-  const nPos = positive.filter(Boolean).length;
-  if (nPos === 0) return NaN;
   let tp = 0;
   let fp = 0;
-  let ap = 0;
-  let prevRecall = 0;
   for (let i = 0; i < order.length; ) {
     let j = i;
     while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
@@ -100,53 +99,39 @@ export function averagePrecision(positive: readonly boolean[], scores: readonly 
       if (positive[order[k]![1]]) tp++;
       else fp++;
     }
-    const recall = tp / nPos;
-    const precision = tp / (tp + fp);
-    ap += (recall - prevRecall) * precision;
-    prevRecall = recall;
+    yield { tp, fp, threshold: order[i]![0] };
     i = j + 1;
+  }
+}
+
+/** Average precision (scikit-learn's `average_precision_score`: step-wise, no interpolation). */
+export function averagePrecision(positive: readonly boolean[], scores: readonly number[]): number {
+  const nPos = positive.filter(Boolean).length;
+  if (nPos === 0) return NaN;
+  let ap = 0;
+  let prevRecall = 0;
+  for (const { tp, fp } of thresholdSteps(positive, scores)) {
+    const recall = tp / nPos;
+    ap += (recall - prevRecall) * (tp / (tp + fp));
+    prevRecall = recall;
   }
   return ap;
 }
 
 /** ROC curve points (false-positive rate, true-positive rate) at every distinct threshold. */
 export function rocCurve(positive: readonly boolean[], scores: readonly number[]): Array<{ fpr: number; tpr: number; threshold: number }> {
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
   const nPos = positive.filter(Boolean).length;
   const nNeg = positive.length - nPos;
   const out = [{ fpr: 0, tpr: 0, threshold: Infinity }];
-  let tp = 0;
-  let fp = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) {
-      if (positive[order[k]![1]]) tp++;
-      else fp++;
-    }
-    out.push({ fpr: nNeg ? fp / nNeg : 0, tpr: nPos ? tp / nPos : 0, threshold: order[i]![0] });
-    i = j + 1;
-  }
+  for (const { tp, fp, threshold } of thresholdSteps(positive, scores)) out.push({ fpr: nNeg ? fp / nNeg : 0, tpr: nPos ? tp / nPos : 0, threshold });
   return out;
 }
 
 /** Precision–recall curve points. */
 export function prCurve(positive: readonly boolean[], scores: readonly number[]): Array<{ recall: number; precision: number }> {
-  const order = scores.map((s, i) => [s, i] as const).sort((a, b) => b[0] - a[0]);
   const nPos = positive.filter(Boolean).length;
   const out = [{ recall: 0, precision: 1 }];
-  let tp = 0;
-  let fp = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    while (j + 1 < order.length && order[j + 1]![0] === order[i]![0]) j++;
-    for (let k = i; k <= j; k++) {
-      if (positive[order[k]![1]]) tp++;
-      else fp++;
-    }
-    out.push({ recall: nPos ? tp / nPos : 0, precision: tp / (tp + fp) });
-    i = j + 1;
-  }
+  for (const { tp, fp } of thresholdSteps(positive, scores)) out.push({ recall: nPos ? tp / nPos : 0, precision: tp / (tp + fp) });
   return out;
 }
 
