@@ -3,6 +3,7 @@ import * as tfl from '@tensorflow/tfjs-layers'; // also registers tfjs-core's gr
 import { initBackend } from '../backend/init-backend.js';
 import { createRng } from '../random.js';
 import { gruSequence, type GruRecurrentActivation } from './gru-sequence.js';
+import { gruGatesFor, setGruGatesSimd } from './gru-gates-module.js';
 
 function seeded(shape: number[], seed: number, scale = 0.5): tf.Tensor {
   const rng = createRng(seed);
@@ -43,10 +44,12 @@ describe.each(['cpu', 'wasm'] as const)('gruSequence on %s', (backend) => {
     await initBackend({ backend });
   });
 
+  // U = 8 runs the wasm SIMD gate kernels on wasm (U a multiple of 4), U = 5 the JS loops
   it.each([
     ['hardSigmoid', 5],
     ['hardSigmoid', 8],
     ['sigmoid', 5],
+    ['sigmoid', 8],
   ] as const)('matches tfjs-layers GRU (%s gates, U = %i) in value and in every gradient, padded steps included', (activation, U) => {
     const B = 4, T = 7, F = 3;
     const x = seeded([B, T, F], 1, 1) as tf.Tensor3D;
@@ -107,5 +110,44 @@ describe.each(['cpu', 'wasm'] as const)('gruSequence on %s', (backend) => {
       tf.grads((a: tf.Tensor, b: tf.Tensor) => tf.sum(gruSequence(a as tf.Tensor3D, b as tf.Tensor2D, wr, bias, undefined, 'sigmoid')))([x, w]);
     });
     expect(tf.backend().numDataIds()).toBe(ids);
+  });
+});
+
+describe('gruSequence gate kernels: wasm SIMD against the JS loops', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(() => setGruGatesSimd(true));
+
+  it.each(['hardSigmoid', 'sigmoid'] as const)('give the same states and gradients (%s gates) on a batch with holes, leading and trailing padding', (activation) => {
+    const B = 5, T = 9, F = 3, U = 12;
+    const x = seeded([B, T, F], 11, 1) as tf.Tensor3D;
+    const w = seeded([F, 3 * U], 12) as tf.Tensor2D;
+    const wr = seeded([U, 3 * U], 13) as tf.Tensor2D;
+    const bias = seeded([3 * U], 14) as tf.Tensor1D;
+    const mask = tf.tensor2d([
+      [1, 1, 1, 1, 1, 1, 1, 1, 1],
+      [0, 0, 1, 1, 1, 1, 1, 1, 1],
+      [1, 1, 1, 0, 0, 1, 1, 1, 0],
+      [0, 0, 0, 0, 0, 0, 0, 0, 0],
+      [1, 0, 0, 0, 0, 0, 0, 0, 0],
+    ]);
+    const probe = seeded([B, T, U], 15);
+    const run = () => {
+      const { value, seq, grads } = fusedGru(x, w, wr, bias, mask, probe, activation);
+      return { value, seq: seq.dataSync(), grads: grads.map((g) => g.dataSync()) };
+    };
+    setGruGatesSimd(true);
+    expect(gruGatesFor(tf.backend())).not.toBeNull(); // the SIMD kernels really run here
+    const simd = run();
+    setGruGatesSimd(false);
+    expect(gruGatesFor(tf.backend())).toBeNull();
+    const js = run();
+    setGruGatesSimd(true);
+    expect(Math.abs(simd.value - js.value)).toBeLessThan(1e-5);
+    let maxSeq = 0;
+    simd.seq.forEach((v, i) => (maxSeq = Math.max(maxSeq, Math.abs(v - js.seq[i]!))));
+    expect(maxSeq).toBeLessThan(1e-6);
+    simd.grads.forEach((g, k) => g.forEach((v, i) => expect(Math.abs(v - js.grads[k]![i]!)).toBeLessThan(1e-5)));
   });
 });

@@ -1,7 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerGradient, registerKernel, type KernelConfig, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+import {
+  getKernel,
+  registerGradient,
+  registerKernel,
+  type KernelConfig,
+  type NamedAttrMap,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
+import { gruGatesFor } from './gru-gates-module.js';
 
 /*
  * A whole GRU sequence as one kernel (forward) and one kernel (backward through time), the GRU
@@ -9,8 +17,9 @@ import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
  *
  * tfjs-layers' GRU issues ~12 small ops per time step; on wasm each costs 25–50 µs of dispatch.
  * Here a step is two matrix products in the backend's own BatchMatMul kernel (h·U_zr, then
- * (r⊙h)·U_h) plus JS passes over the gates; the input projection X·W and the weight gradients
- * are one large product each.
+ * (r⊙h)·U_h) plus passes over the gates — in the SIMD module `gru-gates.wat` on wasm (units a
+ * multiple of 4), JS loops otherwise; the input projection X·W and the weight gradients are one
+ * large product each.
  *
  * The maths is tfjs-layers 4.22's GRUCell (Keras' `reset_after = false`; tfjs refuses
  * `resetAfter: true`), gate columns z | r | h, each `units` wide, one bias on the input side:
@@ -34,10 +43,21 @@ function view(b: Backend, t: TensorInfo): Float32Array {
 }
 
 /** `a [M,K] · b [K,N]` in the backend's BatchMatMul; returns a new tensor info `[1,M,N]`. */
-function matMul(backendName: string, backend: unknown, a: TensorInfo, b: TensorInfo, m: number, k: number, n: number): TensorInfo {
+function matMul(
+  backendName: string,
+  backend: unknown,
+  a: TensorInfo,
+  b: TensorInfo,
+  m: number,
+  k: number,
+  n: number,
+): TensorInfo {
   const kernel = getKernel('BatchMatMul', backendName)!;
   return kernel.kernelFunc({
-    inputs: { a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' }, b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' } },
+    inputs: {
+      a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' },
+      b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' },
+    },
     backend: backend as never,
     attrs: { transposeA: false, transposeB: false },
   }) as TensorInfo;
@@ -60,16 +80,32 @@ function isHard(attrs: NamedAttrMap | undefined): boolean {
 }
 
 /** Columns `[from, from + width)` of a row-major `[rows, cols]` matrix, as a new `[rows, width]` output. */
-function columns(b: Backend, src: Float32Array, rows: number, cols: number, from: number, width: number): TensorInfo {
+function columns(
+  b: Backend,
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  width: number,
+): TensorInfo {
   return makeFloatOutput(b, [rows, width], (out) => {
-    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[r * width + c] = src[r * cols + from + c]!;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < width; c++) out[r * width + c] = src[r * cols + from + c]!;
   });
 }
 
 /** The transpose of columns `[from, from + width)` of `[rows, cols]`, as a new `[width, rows]` output. */
-function columnsTransposed(b: Backend, src: Float32Array, rows: number, cols: number, from: number, width: number): TensorInfo {
+function columnsTransposed(
+  b: Backend,
+  src: Float32Array,
+  rows: number,
+  cols: number,
+  from: number,
+  width: number,
+): TensorInfo {
   return makeFloatOutput(b, [width, rows], (out) => {
-    for (let r = 0; r < rows; r++) for (let c = 0; c < width; c++) out[c * rows + r] = src[r * cols + from + c]!;
+    for (let r = 0; r < rows; r++)
+      for (let c = 0; c < width; c++) out[c * rows + r] = src[r * cols + from + c]!;
   });
 }
 
@@ -98,7 +134,43 @@ function forwardConfig(backendName: string): KernelConfig {
       const seq = makeFloatOutput(b, [B, T, U], () => undefined);
       const gates = makeFloatOutput(b, [B, T, G], () => undefined);
       const act = hard ? hardSigmoid : fastSigmoid;
-      for (let t = 0; t < T; t++) {
+      const simd = U % 4 === 0 && mask!.dtype === 'float32' ? gruGatesFor(backend) : null;
+      for (let t = 0; t < T && simd; t++) {
+        // gates in wasm SIMD, in place on the backend's heap
+        const { gates: k, ptr } = simd;
+        const hr = matMul(backendName, backend, h, uzr, B, U, 2 * U);
+        k.forwardGates(
+          ptr(xw),
+          ptr(hr),
+          ptr(bias!),
+          ptr(h),
+          ptr(rh),
+          ptr(gates),
+          ptr(mask!),
+          B,
+          T,
+          U,
+          t,
+          hard ? 1 : 0,
+        );
+        b.disposeData(hr.dataId);
+        const cand = matMul(backendName, backend, rh, uh, B, U, U);
+        k.forwardOut(
+          ptr(xw),
+          ptr(cand),
+          ptr(bias!),
+          ptr(h),
+          ptr(seq),
+          ptr(gates),
+          ptr(mask!),
+          B,
+          T,
+          U,
+          t,
+        );
+        b.disposeData(cand.dataId);
+      }
+      for (let t = 0; t < T && !simd; t++) {
         const hr = matMul(backendName, backend, h, uzr, B, U, 2 * U);
         // views are taken after every allocation: a growing wasm heap detaches older ones
         let xwv = view(b, xw);
@@ -163,7 +235,10 @@ function backwardConfig(backendName: string): KernelConfig {
     kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as Backend;
       const hard = isHard(attrs);
-      const { dy, x, kernel, recurrentKernel, mask, seq, gates } = inputs as Record<string, TensorInfo>;
+      const { dy, x, kernel, recurrentKernel, mask, seq, gates } = inputs as Record<
+        string,
+        TensorInfo
+      >;
       const [B, T, F] = x!.shape as [number, number, number];
       const U = recurrentKernel!.shape[0]!;
       const G = 3 * U;
@@ -179,92 +254,157 @@ function backwardConfig(backendName: string): KernelConfig {
       const dAh = makeFloatOutput(b, [BT, U], () => undefined);
       const dAhStep = makeFloatOutput(b, [1, B, U], () => undefined);
       const dAzrStep = makeFloatOutput(b, [1, B, 2 * U], () => undefined);
-      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T] for the recurrent weights' gradient, filled in the loop
+      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T] for the recurrent weights' gradient
       const hPrevT = makeFloatOutput(b, [U, BT], () => undefined);
       const rhPrevT = makeFloatOutput(b, [U, BT], () => undefined);
-      // wasm's readSync copies, cpu's returns its own array (only read here)
-      const dyv = b.readSync(dy!.dataId) as Float32Array;
-      const mv = b.readSync(mask!.dataId) as ArrayLike<number>;
-      const biasSum = new Float64Array(G);
-      const dh = new Float32Array(B * U);
-      const carry = new Float32Array(B * U); // dh·z + d(r⊙h)·r, the direct part of dh_{t-1}
-      for (let t = T - 1; t >= 0; t--) {
-        let gv = view(b, gates);
-        const dahv = view(b, dAhStep);
-        let dAv = view(b, dA);
-        const dAhv = view(b, dAh);
-        for (let bi = 0; bi < B; bi++) {
-          const row = bi * T + t;
-          const ho = bi * U;
-          for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
-          if (!(mv[row]! > 0)) {
-            for (let u = 0; u < U; u++) dahv[ho + u] = 0;
-            continue;
-          }
-          const zo = row * G;
-          for (let u = 0; u < U; u++) {
-            const z = gv[zo + u]!;
-            const hh = gv[zo + 2 * U + u]!;
-            const da = dh[ho + u]! * (1 - z) * (1 - hh * hh);
-            biasSum[2 * U + u]! += da;
-            dahv[ho + u] = da;
-            dAv[zo + 2 * U + u] = da;
-            dAhv[row * U + u] = da;
-          }
+      const simd =
+        U % 4 === 0 && mask!.dtype === 'float32' && dy!.dtype === 'float32'
+          ? gruGatesFor(backend)
+          : null;
+      const dBias = simd ? simdBackward() : jsBackward();
+
+      function simdBackward(): TensorInfo {
+        const { gates: k, ptr } = simd!;
+        const dh = makeFloatOutput(b, [B, U], () => undefined);
+        const carry = makeFloatOutput(b, [B, U], () => undefined);
+        const biasAcc = makeFloatOutput(b, [G], () => undefined);
+        const hPrev = makeFloatOutput(b, [BT, U], () => undefined);
+        const rhPrev = makeFloatOutput(b, [BT, U], () => undefined);
+        for (let t = T - 1; t >= 0; t--) {
+          k.backwardA(
+            ptr(dy!),
+            ptr(mask!),
+            ptr(gates!),
+            ptr(dh),
+            ptr(dAhStep),
+            ptr(dA),
+            ptr(dAh),
+            ptr(biasAcc),
+            B,
+            T,
+            U,
+            t,
+          );
+          // d(r ⊙ h_{t-1}) = dA_h · U_h^T
+          const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
+          k.backwardB(
+            ptr(mask!),
+            ptr(gates!),
+            ptr(seq!),
+            ptr(dh),
+            ptr(drh),
+            ptr(carry),
+            ptr(dAzrStep),
+            ptr(dA),
+            ptr(dAzr),
+            ptr(hPrev),
+            ptr(rhPrev),
+            ptr(biasAcc),
+            B,
+            T,
+            U,
+            t,
+            hard ? 1 : 0,
+          );
+          b.disposeData(drh.dataId);
+          // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
+          const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
+          k.carryStep(ptr(back), ptr(carry), ptr(dh), ptr(mask!), B, T, U, t);
+          b.disposeData(back.dataId);
         }
-        // d(r ⊙ h_{t-1}) = dA_h · U_h^T
-        const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
-        const drhv = view(b, drh);
-        const seqv = view(b, seq);
-        gv = view(b, gates);
-        dAv = view(b, dA);
-        const dazrv = view(b, dAzrStep);
-        const dAzrv = view(b, dAzr);
-        const hpv = view(b, hPrevT);
-        const rhpv = view(b, rhPrevT);
-        for (let bi = 0; bi < B; bi++) {
-          const row = bi * T + t;
-          const ho = bi * U;
-          const so = bi * 2 * U;
-          if (!(mv[row]! > 0)) {
-            for (let q = 0; q < 2 * U; q++) dazrv[so + q] = 0;
-            continue;
-          }
-          const zo = row * G;
-          const po = (row - 1) * U;
-          for (let u = 0; u < U; u++) {
-            const z = gv[zo + u]!;
-            const r = gv[zo + U + u]!;
-            const hh = gv[zo + 2 * U + u]!;
-            const hp = t > 0 ? seqv[po + u]! : 0;
-            const dhu = dh[ho + u]!;
-            const d = drhv[ho + u]!;
-            const daz = dhu * (hp - hh) * gateSlope(hard, z);
-            const dar = d * hp * gateSlope(hard, r);
-            carry[ho + u] = dhu * z + d * r;
-            biasSum[u]! += daz;
-            biasSum[U + u]! += dar;
-            hpv[u * BT + row] = hp;
-            rhpv[u * BT + row] = r * hp;
-            dazrv[so + u] = daz;
-            dazrv[so + U + u] = dar;
-            dAv[zo + u] = daz;
-            dAv[zo + U + u] = dar;
-            dAzrv[row * 2 * U + u] = daz;
-            dAzrv[row * 2 * U + U + u] = dar;
-          }
-        }
-        b.disposeData(drh.dataId);
-        // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
-        const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
-        const backv = view(b, back);
-        for (let bi = 0; bi < B; bi++) {
-          if (!(mv[bi * T + t]! > 0)) continue;
-          const ho = bi * U;
-          for (let u = 0; u < U; u++) dh[ho + u] = carry[ho + u]! + backv[ho + u]!;
-        }
-        b.disposeData(back.dataId);
+        k.transpose(ptr(hPrev), ptr(hPrevT), BT, U);
+        k.transpose(ptr(rhPrev), ptr(rhPrevT), BT, U);
+        for (const t of [dh, carry, hPrev, rhPrev]) b.disposeData(t.dataId);
+        return biasAcc;
       }
+
+      function jsBackward(): TensorInfo {
+        // wasm's readSync copies, cpu's returns its own array (only read here)
+        const dyv = b.readSync(dy!.dataId) as Float32Array;
+        const mv = b.readSync(mask!.dataId) as ArrayLike<number>;
+        const biasSum = new Float64Array(G);
+        const dh = new Float32Array(B * U);
+        const carry = new Float32Array(B * U); // dh·z + d(r⊙h)·r, the direct part of dh_{t-1}
+        for (let t = T - 1; t >= 0; t--) {
+          let gv = view(b, gates);
+          const dahv = view(b, dAhStep);
+          let dAv = view(b, dA);
+          const dAhv = view(b, dAh);
+          for (let bi = 0; bi < B; bi++) {
+            const row = bi * T + t;
+            const ho = bi * U;
+            for (let u = 0; u < U; u++) dh[ho + u]! += dyv[row * U + u]!;
+            if (!(mv[row]! > 0)) {
+              for (let u = 0; u < U; u++) dahv[ho + u] = 0;
+              continue;
+            }
+            const zo = row * G;
+            for (let u = 0; u < U; u++) {
+              const z = gv[zo + u]!;
+              const hh = gv[zo + 2 * U + u]!;
+              const da = dh[ho + u]! * (1 - z) * (1 - hh * hh);
+              biasSum[2 * U + u]! += da;
+              dahv[ho + u] = da;
+              dAv[zo + 2 * U + u] = da;
+              dAhv[row * U + u] = da;
+            }
+          }
+          // d(r ⊙ h_{t-1}) = dA_h · U_h^T
+          const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
+          const drhv = view(b, drh);
+          const seqv = view(b, seq);
+          gv = view(b, gates);
+          dAv = view(b, dA);
+          const dazrv = view(b, dAzrStep);
+          const dAzrv = view(b, dAzr);
+          const hpv = view(b, hPrevT);
+          const rhpv = view(b, rhPrevT);
+          for (let bi = 0; bi < B; bi++) {
+            const row = bi * T + t;
+            const ho = bi * U;
+            const so = bi * 2 * U;
+            if (!(mv[row]! > 0)) {
+              for (let q = 0; q < 2 * U; q++) dazrv[so + q] = 0;
+              continue;
+            }
+            const zo = row * G;
+            const po = (row - 1) * U;
+            for (let u = 0; u < U; u++) {
+              const z = gv[zo + u]!;
+              const r = gv[zo + U + u]!;
+              const hh = gv[zo + 2 * U + u]!;
+              const hp = t > 0 ? seqv[po + u]! : 0;
+              const dhu = dh[ho + u]!;
+              const d = drhv[ho + u]!;
+              const daz = dhu * (hp - hh) * gateSlope(hard, z);
+              const dar = d * hp * gateSlope(hard, r);
+              carry[ho + u] = dhu * z + d * r;
+              biasSum[u]! += daz;
+              biasSum[U + u]! += dar;
+              hpv[u * BT + row] = hp;
+              rhpv[u * BT + row] = r * hp;
+              dazrv[so + u] = daz;
+              dazrv[so + U + u] = dar;
+              dAv[zo + u] = daz;
+              dAv[zo + U + u] = dar;
+              dAzrv[row * 2 * U + u] = daz;
+              dAzrv[row * 2 * U + U + u] = dar;
+            }
+          }
+          b.disposeData(drh.dataId);
+          // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
+          const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
+          const backv = view(b, back);
+          for (let bi = 0; bi < B; bi++) {
+            if (!(mv[bi * T + t]! > 0)) continue;
+            const ho = bi * U;
+            for (let u = 0; u < U; u++) dh[ho + u] = carry[ho + u]! + backv[ho + u]!;
+          }
+          b.disposeData(back.dataId);
+        }
+        return makeFloatOutput(b, [G], (out) => out.set(biasSum));
+      }
+
       // X^T [F, B*T] for the input weights' gradient
       const xT = makeFloatOutput(b, [F, BT], () => undefined);
       {
@@ -276,7 +416,6 @@ function backwardConfig(backendName: string): KernelConfig {
       const dUh = matMul(backendName, backend, rhPrevT, dAh, U, BT, U);
       const dW = matMul(backendName, backend, xT, dA, F, BT, G);
       const dX = matMul(backendName, backend, dA, wT, BT, G, F);
-      const dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
       const dU = makeFloatOutput(b, [U, G], () => undefined);
       {
         const zr = view(b, dUzr);
@@ -287,7 +426,22 @@ function backwardConfig(backendName: string): KernelConfig {
           for (let c = 0; c < U; c++) out[r * G + 2 * U + c] = hh[r * U + c]!;
         }
       }
-      for (const t of [uhT, uzrT, wT, dA, dAzr, dAh, dAhStep, dAzrStep, hPrevT, rhPrevT, xT, dUzr, dUh]) b.disposeData(t.dataId);
+      for (const t of [
+        uhT,
+        uzrT,
+        wT,
+        dA,
+        dAzr,
+        dAh,
+        dAhStep,
+        dAzrStep,
+        hPrevT,
+        rhPrevT,
+        xT,
+        dUzr,
+        dUh,
+      ])
+        b.disposeData(t.dataId);
       return [
         { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
         { dataId: dW.dataId, shape: [F, G], dtype: 'float32' },
@@ -317,11 +471,21 @@ export function registerGruSequenceKernels(backendName: string): void {
         const dy = (Array.isArray(dys) ? dys[0] : dys) ?? tf.zerosLike(seq!);
         // All four gradients come from one kernel run, here and not inside the lambdas: the tape
         // runs each lambda in its own tidy, which would dispose the siblings.
-        const g = tf.engine().runKernel(
-          GRU_SEQUENCE_GRAD,
-          { dy, x: x!, kernel: kernel!, recurrentKernel: recurrentKernel!, mask: mask!, seq: seq!, gates: gates! },
-          { recurrentActivation: isHard(attrs) ? 'hardSigmoid' : 'sigmoid' },
-        ) as tf.Tensor[];
+        const g = tf
+          .engine()
+          .runKernel(
+            GRU_SEQUENCE_GRAD,
+            {
+              dy,
+              x: x!,
+              kernel: kernel!,
+              recurrentKernel: recurrentKernel!,
+              mask: mask!,
+              seq: seq!,
+              gates: gates!,
+            },
+            { recurrentActivation: isHard(attrs) ? 'hardSigmoid' : 'sigmoid' },
+          ) as tf.Tensor[];
         return {
           x: () => g[0]!,
           kernel: () => g[1]!,
@@ -357,6 +521,12 @@ export function gruSequence(
 ): tf.Tensor3D {
   registerGruSequenceKernels(tf.getBackend());
   const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
-  const [seq] = tf.engine().runKernel(GRU_SEQUENCE, { x, kernel, recurrentKernel, bias, mask: m }, { recurrentActivation }) as tf.Tensor[];
+  const [seq] = tf
+    .engine()
+    .runKernel(
+      GRU_SEQUENCE,
+      { x, kernel, recurrentKernel, bias, mask: m },
+      { recurrentActivation },
+    ) as tf.Tensor[];
   return seq as tf.Tensor3D;
 }
