@@ -46,7 +46,13 @@ export function applyActivation(graph: OnnxGraph, layer: tfl.layers.Layer, name:
 /** `Activation` layer → the activation's ONNX op. */
 export const convertActivation: LayerConverter = (ctx: ConvertContext) => {
   const layer = ctx.layer as unknown as { activation: unknown };
-  return { outputs: [applyActivation(ctx.graph, ctx.layer, activationName(layer.activation), ctx.inputs[0]!)] };
+  const g = ctx.graph;
+  const name = activationName(layer.activation);
+  const x = ctx.inputs[0]!;
+  // after a convolution, an elementwise activation runs in its [B,C,1,T] layout
+  const x4 = g.nc1tOf(x);
+  if (x4 && name !== 'softmax' && name !== 'linear') return { outputs: [g.fromNc1t(applyActivation(g, ctx.layer, name, x4), ctx.layer.name)] };
+  return { outputs: [applyActivation(g, ctx.layer, name, x)] };
 };
 
 /** `Dropout` (and other training-only layers) → identity at inference. */

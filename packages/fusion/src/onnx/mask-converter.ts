@@ -20,7 +20,11 @@ export const convertApplyMask: LayerConverter = (ctx) => {
   const g = ctx.graph;
   const name = ctx.layer.name;
   const [x, mask] = ctx.inputs as [string, string];
-  const y = g.node('Mul', [x, g.node('Unsqueeze', [mask, g.ints([-1])], {}, `${name}/mask3`)], {}, `${name}/masked`);
+  // after a convolution, the product runs in its [B,C,1,T] layout (the mask as [B,1,1,T])
+  const x4 = g.nc1tOf(x);
+  const y = x4
+    ? g.fromNc1t(g.node('Mul', [x4, g.node('Unsqueeze', [mask, g.ints([1, 2])], {}, `${name}/mask4`)], {}, `${name}/masked4`), name)
+    : g.node('Mul', [x, g.node('Unsqueeze', [mask, g.ints([-1])], {}, `${name}/mask3`)], {}, `${name}/masked`);
   const propagate = (ctx.layer as unknown as { propagate: boolean }).propagate;
   return { outputs: [y], mask: propagate ? realSteps(g, mask, name) : null };
 };

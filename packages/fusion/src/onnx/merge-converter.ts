@@ -9,7 +9,10 @@ export const convertConcatenate: LayerConverter = (ctx) => {
 
 /** `Add` → Add, left to right (the order tfjs sums in). */
 export const convertAdd: LayerConverter = (ctx) => {
-  let y = ctx.inputs[0]!;
-  for (const x of ctx.inputs.slice(1)) y = ctx.graph.node('Add', [y, x], {}, `${ctx.layer.name}/add`);
-  return { outputs: [y] };
+  const g = ctx.graph;
+  const sum = (xs: string[], base: string) => xs.slice(1).reduce((y, x) => g.node('Add', [y, x], {}, base), xs[0]!);
+  // residual blocks add convolution outputs: the sum runs in their [B,C,1,T] layout when all have it
+  const twins = ctx.inputs.map((x) => g.nc1tOf(x));
+  if (twins.every((t) => t !== undefined)) return { outputs: [g.fromNc1t(sum(twins as string[], `${ctx.layer.name}/add4`), ctx.layer.name)] };
+  return { outputs: [sum(ctx.inputs, `${ctx.layer.name}/add`)] };
 };

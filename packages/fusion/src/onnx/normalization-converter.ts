@@ -2,9 +2,9 @@ import { attr } from './onnx-graph.js';
 import { unsupported, weightInitializer, type LayerConverter } from './layer-converter.js';
 
 /**
- * `BatchNormalization` (inference) on the last axis → ONNX BatchNormalization between two
- * Transposes (channels to axis 1 and back): onnxruntime cancels the Transposes against those
- * around a Conv1D and folds the normalisation into the convolution.
+ * `BatchNormalization` (inference) on the last axis → ONNX BatchNormalization with the channels
+ * on axis 1: a sequence goes to (or already is in) the `[B,C,1,T]` layout of an exported Conv1D,
+ * so that onnxruntime folds the normalisation into the convolution.
  */
 export const convertBatchNormalization: LayerConverter = (ctx) => {
   const layer = ctx.layer as unknown as { axis: number; epsilon: number; center: boolean; scale: boolean };
@@ -17,11 +17,18 @@ export const convertBatchNormalization: LayerConverter = (ctx) => {
   const constant = (value: number, what: string) => g.floats(`${name}/${what}`, new Float32Array(width).fill(value), [width]);
   const scale = layer.scale ? weightInitializer(ctx, 'gamma') : constant(1, 'ones');
   const shift = layer.center ? weightInitializer(ctx, 'beta') : constant(0, 'zeros');
+  const stats = [scale, shift, weightInitializer(ctx, 'moving_mean'), weightInitializer(ctx, 'moving_variance')];
+  const epsilon = { epsilon: attr.float(layer.epsilon) };
+  if (rank === 2) return { outputs: [g.node('BatchNormalization', [ctx.inputs[0]!, ...stats], epsilon, `${name}/norm`)] };
+  if (rank === 3) {
+    // a sequence in the 2-D Conv layout [B,C,1,T]: onnxruntime folds it into that convolution
+    return { outputs: [g.fromNc1t(g.node('BatchNormalization', [g.toNc1t(ctx.inputs[0]!, name), ...stats], epsilon, `${name}/norm`), name)] };
+  }
   const toFirst = [0, rank - 1, ...Array.from({ length: rank - 2 }, (_, i) => i + 1)];
   const toLast = [0, ...Array.from({ length: rank - 2 }, (_, i) => i + 2), 1];
-  const x = rank === 2 ? ctx.inputs[0]! : g.node('Transpose', [ctx.inputs[0]!], { perm: attr.ints(toFirst) }, `${name}/channels_first`);
-  const y = g.node('BatchNormalization', [x, scale, shift, weightInitializer(ctx, 'moving_mean'), weightInitializer(ctx, 'moving_variance')], { epsilon: attr.float(layer.epsilon) }, `${name}/norm`);
-  return { outputs: [rank === 2 ? y : g.node('Transpose', [y], { perm: attr.ints(toLast) }, `${name}/channels_last`)] };
+  const x = g.node('Transpose', [ctx.inputs[0]!], { perm: attr.ints(toFirst) }, `${name}/channels_first`);
+  const y = g.node('BatchNormalization', [x, ...stats], epsilon, `${name}/norm`);
+  return { outputs: [g.node('Transpose', [y], { perm: attr.ints(toLast) }, `${name}/channels_last`)] };
 };
 
 /** `LayerNormalization` over the last axis → ONNX LayerNormalization (opset 17). */

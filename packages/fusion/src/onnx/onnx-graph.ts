@@ -61,6 +61,39 @@ export class OnnxGraph {
   private readonly outputs: OnnxValueInfo[] = [];
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
+  private readonly nc1t = new Map<string, string>();
+
+  /**
+   * Records that `nc1t` holds the values of the channels-last sequence `ntc` (`[B,T,C]`) laid
+   * out `[B,C,1,T]`, the layout of the 2-D Conv a Conv1D exports to, so that the next layer can
+   * read it without a Transpose and an Unsqueeze (onnxruntime cancels Transpose pairs but not
+   * Squeeze/Unsqueeze pairs, which would keep a batch normalisation out of its convolution).
+   */
+  setNc1t(ntc: string, nc1t: string): void {
+    this.nc1t.set(ntc, nc1t);
+  }
+
+  /** The `[B,C,1,T]` twin of a channels-last sequence, or `undefined` when none was recorded. */
+  nc1tOf(ntc: string): string | undefined {
+    return this.nc1t.get(ntc);
+  }
+
+  /** `x` (`[B,T,C]`) as `[B,C,1,T]`: its recorded twin, else a Transpose and an Unsqueeze. */
+  toNc1t(x: string, base: string): string {
+    let twin = this.nc1tOf(x);
+    if (!twin) {
+      twin = this.node('Unsqueeze', [this.node('Transpose', [x], { perm: attr.ints([0, 2, 1]) }, `${base}/to_nct`), this.ints([2])], {}, `${base}/to_nc1t`);
+      this.setNc1t(x, twin); // a second reader (a residual shortcut) reuses it
+    }
+    return twin;
+  }
+
+  /** `y` (`[B,C,1,T]`) back to channels last (`[B,T,C]`), recorded as its twin. */
+  fromNc1t(y: string, base: string): string {
+    const ntc = this.node('Transpose', [this.node('Squeeze', [y, this.ints([2])], {}, `${base}/to_nct_out`)], { perm: attr.ints([0, 2, 1]) }, `${base}/to_ntc`);
+    this.setNc1t(ntc, y);
+    return ntc;
+  }
 
   /** A value name not used yet, derived from `base`. */
   unique(base: string): string {
@@ -152,10 +185,13 @@ export class OnnxGraph {
     w.string(2, options.producerName);
     w.string(3, options.producerVersion);
     if (options.docString) w.string(6, options.docString);
+    // only what the outputs depend on: a converter may emit a layout no later node reads
+    const live = new Set(this.outputs.map((o) => o.name));
+    const nodes = liveNodes(this.nodes, live);
     w.message(7, (g) => {
-      for (const n of this.nodes) g.message(1, (m) => writeNode(m, n));
+      for (const n of nodes) g.message(1, (m) => writeNode(m, n));
       g.string(2, options.name);
-      for (const t of this.initializers) g.message(5, (m) => writeTensor(m, t));
+      for (const t of this.initializers) if (live.has(t.name)) g.message(5, (m) => writeTensor(m, t));
       for (const i of this.inputs) g.message(11, (m) => writeValueInfo(m, i));
       for (const o of this.outputs) g.message(12, (m) => writeValueInfo(m, o));
     });
@@ -165,6 +201,18 @@ export class OnnxGraph {
     });
     return w.finish();
   }
+}
+
+/** The nodes, in order, that `live` (the graph outputs) depends on; adds their inputs to `live`. */
+function liveNodes(all: readonly OnnxNode[], live: Set<string>): OnnxNode[] {
+  const keep: OnnxNode[] = [];
+  for (let i = all.length - 1; i >= 0; i--) {
+    const n = all[i]!;
+    if (!n.outputs.some((o) => live.has(o))) continue;
+    keep.push(n);
+    for (const input of n.inputs) live.add(input);
+  }
+  return keep.reverse();
 }
 
 function writeNode(w: ProtobufWriter, n: OnnxNode): void {
