@@ -4,7 +4,14 @@ import type { LayerConverter } from './layer-converter.js';
 /** `Concatenate` → Concat on the layer's axis. */
 export const convertConcatenate: LayerConverter = (ctx) => {
   const layer = ctx.layer as unknown as { axis: number };
-  return { outputs: [ctx.graph.node('Concat', ctx.inputs, { axis: attr.int(layer.axis) }, `${ctx.layer.name}/concat`)] };
+  const g = ctx.graph;
+  // convolution branches joined on their channels (InceptionTime): in their [B,C,1,T] layout
+  const twins = ctx.inputs.map((x) => g.nc1tOf(x));
+  const channels = ctx.inputShapes.every((s) => s.length === 3 && (layer.axis === -1 || layer.axis === 2));
+  if (channels && twins.every((t) => t !== undefined)) {
+    return { outputs: [g.fromNc1t(g.node('Concat', twins as string[], { axis: attr.int(1) }, `${ctx.layer.name}/concat4`), ctx.layer.name)] };
+  }
+  return { outputs: [g.node('Concat', ctx.inputs, { axis: attr.int(layer.axis) }, `${ctx.layer.name}/concat`)] };
 };
 
 /** `Add` → Add, left to right (the order tfjs sums in). */

@@ -2,7 +2,7 @@ import { attr } from './onnx-graph.js';
 import { samePads } from './conv1d-converter.js';
 import { unsupported, type LayerConverter } from './layer-converter.js';
 
-/** `MaxPooling1D` → Transpose, MaxPool (padding never wins a max, as in tfjs), Transpose back. */
+/** `MaxPooling1D` → a 2-D MaxPool in the `[B,C,1,T]` layout (padding never wins a max, as in tfjs). */
 export const convertMaxPooling1d: LayerConverter = (ctx) => {
   const layer = ctx.layer as unknown as { poolSize: number[]; strides: number[]; padding: string; dataFormat?: string };
   const size = layer.poolSize[0]!;
@@ -12,9 +12,10 @@ export const convertMaxPooling1d: LayerConverter = (ctx) => {
   else if (layer.padding === 'same' && stride === 1) pads = samePads(size);
   else throw unsupported(ctx.layer, `padding '${layer.padding}' with stride ${stride}`);
   const g = ctx.graph;
-  const x = g.node('Transpose', [ctx.inputs[0]!], { perm: attr.ints([0, 2, 1]) }, `${ctx.layer.name}/to_nct`);
-  const y = g.node('MaxPool', [x], { kernel_shape: attr.ints([size]), strides: attr.ints([stride]), pads: attr.ints(pads) }, `${ctx.layer.name}/pool`);
-  return { outputs: [g.node('Transpose', [y], { perm: attr.ints([0, 2, 1]) }, `${ctx.layer.name}/to_ntc`)] };
+  const name = ctx.layer.name;
+  // in the [B,C,1,T] layout of the convolutions around it (InceptionTime's pooling branch)
+  const y = g.node('MaxPool', [g.toNc1t(ctx.inputs[0]!, name)], { kernel_shape: attr.ints([1, size]), strides: attr.ints([1, stride]), pads: attr.ints([0, pads[0], 0, pads[1]]) }, `${name}/pool`);
+  return { outputs: [g.fromNc1t(y, name)] };
 };
 
 /** `GlobalAveragePooling1D` → ReduceMean over the time axis (every step counts, as in tfjs). */
