@@ -21,6 +21,10 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } fr
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+// static imports: a lazy import() of a workspace library fails the repo's module-boundary lint
+import { loadRunConfig, splitRunData, fit, scoreModel, preprocessingOf } from '@metaseries/pipeline';
+import { groupKFold, splitDataset, asTrainIndices } from '@metaseries/data';
+import { computeMetrics, auroc, averagePrecision, bootstrapInterval, pairedBootstrap } from '@metaseries/eval';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -69,9 +73,6 @@ if (!existsSync(dataDir)) {
   process.exit(2);
 }
 
-const { loadRunConfig, splitRunData, fit, scoreModel, preprocessingOf } = await import('@metaseries/pipeline');
-const { groupKFold, splitDataset, asTrainIndices } = await import('@metaseries/data');
-const { computeMetrics, auroc, averagePrecision, bootstrapInterval, pairedBootstrap } = await import('@metaseries/eval');
 const { checkLeaks } = await import(path.join(example, 'check-leaks.mjs'));
 
 const configPath = path.join(example, 'config-components.yaml');
