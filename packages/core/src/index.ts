@@ -37,5 +37,5 @@ export type { BackendName, InitBackendOptions } from './backend/init-backend.js'
 export { registerMissingKernels } from './backend/kernels/register-kernels.js';
 export type { KernelRegistration } from './backend/kernels/register-kernels.js';
 export { lstmSequence, registerLstmSequenceKernels } from './ops/lstm-sequence.js';
-export { gruSequence, registerGruSequenceKernels } from './ops/gru-sequence.js';
+export { gruSequence } from './ops/gru-sequence.js';
 export type { GruRecurrentActivation } from './ops/gru-sequence.js';
