@@ -62,20 +62,41 @@ execFileSync('/usr/bin/python3', [path.join(here, 'reference/torch_models.py'), 
 });
 if (existsSync(torchJson)) rows.push(...JSON.parse((await import('node:fs')).readFileSync(torchJson, 'utf8')).rows);
 
+// the machine's matrix-product peak (PyTorch, both cores) and each workload's FLOPs per training
+// sample: how much of the machine each implementation's training uses
+process.stderr.write('bench: FLOPs per sample and matrix-product peaks...\n');
+const peakRun = spawnSync(process.execPath, [path.join(here, 'peak.mjs'), '--models', models], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const torchPeak = spawnSync('/usr/bin/python3', [path.join(here, 'reference/matmul_peak.py'), '--threads', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+const peak = peakRun.status === 0 ? JSON.parse(peakRun.stdout.trim().split('\n').pop()) : null;
+const machinePeakGflops = torchPeak.status === 0 ? JSON.parse(torchPeak.stdout.trim().split('\n').pop()).gflops : null;
+for (const r of rows) {
+  const f = peak?.flopsPerTrainSample?.[r.model];
+  if (!f || !r.trainSamplesPerSec) continue;
+  r.trainGflops = (f * r.trainSamplesPerSec) / 1e9;
+  if (machinePeakGflops) r.trainPeakFraction = r.trainGflops / machinePeakGflops;
+}
+
 const torch = Object.fromEntries(rows.filter((r) => r.impl === 'pytorch').map((r) => [r.model, r]));
 const fmt = (x, d = 0) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
 // a ratio, or — when either side is missing (an onnx row has no training figures)
 const ratio = (a, b) => (a === null || a === undefined || !b ? undefined : a / b);
 const lines = [
-  '| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch | infer × PyTorch | latency × PyTorch |',
-  '|---|---|---|---:|---:|---:|---:|---:|---:|---:|',
+  '| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch | infer × PyTorch | latency × PyTorch | train GFLOP/s (% of peak) |',
+  '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const r of rows) {
   const t = torch[r.model];
   lines.push(
-    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${fmt(ratio(r.trainSamplesPerSec, t?.trainSamplesPerSec), 2)} | ${fmt(ratio(r.inferSamplesPerSec, t?.inferSamplesPerSec), 2)} | ${fmt(ratio(r.latencyMsB1, t?.latencyMsB1), 2)} |`,
+    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${fmt(ratio(r.trainSamplesPerSec, t?.trainSamplesPerSec), 2)} | ${fmt(ratio(r.inferSamplesPerSec, t?.inferSamplesPerSec), 2)} | ${fmt(ratio(r.latencyMsB1, t?.latencyMsB1), 2)} | ${r.trainGflops === undefined ? '—' : `${fmt(r.trainGflops, 1)} (${fmt(100 * (r.trainPeakFraction ?? NaN), 0)} %)`} |`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');
+if (peak || machinePeakGflops) {
+  process.stdout.write(
+    `\nPeaks (float32 1024³ product): machine ${fmt(machinePeakGflops, 1)} GFLOP/s (PyTorch, 2 threads); ` +
+      `tfjs-wasm one thread ${fmt(peak?.wasmGflopsOneThread, 1)} GFLOP/s. FLOPs per training sample: ` +
+      Object.entries(peak?.flopsPerTrainSample ?? {}).map(([m, f]) => `${m} ${fmt(f / 1e6, 1)} M`).join(', ') + '.\n',
+  );
+}
 const jsonOut = opt('json');
-if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ quick, rows }, null, 2));
+if (jsonOut) writeFileSync(jsonOut, JSON.stringify({ quick, rows, peaks: { machineGflops: machinePeakGflops, wasmGflopsOneThread: peak?.wasmGflopsOneThread ?? null, flopsPerTrainSample: peak?.flopsPerTrainSample ?? null } }, null, 2));

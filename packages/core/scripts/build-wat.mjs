@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Assembles each WebAssembly text module of src/ops (SIMD) into a TypeScript file holding the
-// binary as base64, with wabt: lstm-gates.wat → lstm-gates-wasm.ts (LSTM_GATES_WASM_BASE64),
+// binary as base64, with wabt: lstm-gates.wat → lstm-gates-wasm.ts (LSTM_GATES_WASM_BASE64), gru-gates.wat →
+// gru-gates-wasm.ts (GRU_GATES_WASM_BASE64),
 // small-mat-mul.wat → small-mat-mul-wasm.ts (SMALL_MAT_MUL_WASM_BASE64).
 // Run after editing a .wat: node packages/core/scripts/build-wat.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -11,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const wabt = await require(process.env.WABT_PATH ?? 'wabt')();
-for (const name of ['lstm-gates', 'small-mat-mul']) {
+for (const name of ['lstm-gates', 'small-mat-mul', 'gru-gates']) {
   const src = path.join(here, `../src/ops/${name}.wat`);
   const mod = wabt.parseWat(`${name}.wat`, readFileSync(src, 'utf8'), { simd: true, bulk_memory: true });
   mod.validate();

@@ -31,5 +31,7 @@ export { MetadataGate } from './layers/metadata-gate.js';
 export type { MetadataGateArgs } from './layers/metadata-gate.js';
 export { FusedLstm, orthogonalRows } from './layers/fused-lstm.js';
 export type { FusedLstmArgs } from './layers/fused-lstm.js';
+export { FusedGru } from './layers/fused-gru.js';
+export type { FusedGruArgs } from './layers/fused-gru.js';
 export { exportOnnx, defaultExportOnnxOptions, ONNX_OPSET, ONNX_IR_VERSION, ONNX_CONVERTIBLE_LAYERS } from './onnx/export-onnx.js';
 export type { ExportOnnxOptions } from './onnx/export-onnx.js';
