@@ -112,10 +112,16 @@ function writeTables(done) {
     '|---|---:|---|---|---:|---:|---|---:|---|',
     ...all.map(
       (r) =>
-        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
+        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
     ),
     '',
     `¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
+    ...(all.some((r) => r.refitEpochs)
+      ? [
+          '',
+          '² `train.refit`: after the run (whose best epoch count validation chose), a second model from the same initial weights was trained on train + validation (all of TRAIN) for that many epochs, replaying the learning rates; that model is the one scored on test. "valid accuracy" is the first model\'s.',
+        ]
+      : []),
     ...(quick
       ? [
           '',
@@ -211,6 +217,8 @@ for (const d of selected) {
       },
     },
     epochsRun: runs.map((r) => r.epochsRun),
+    // train.refit: the model scored was retrained on train + valid for this many epochs
+    ...(runs.some((r) => r.refitEpochs) && { refitEpochs: runs.map((r) => r.refitEpochs) }),
     bestEpoch: runs.map((r) => r.bestEpoch),
     trainSeconds: {
       mean: mean(runs.map((r) => r.trainSeconds)),

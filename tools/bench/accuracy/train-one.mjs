@@ -55,7 +55,7 @@ if (bnMomentum) {
 
 const started = performance.now();
 const verbose = argv.includes('--verbose');
-const { metrics, history } = await fit(config, undefined, {
+const { metrics, history, refitHistory } = await fit(config, undefined, {
   onProgress: (e) => {
     if (verbose && e.type === 'epoch') {
       const m = e.metrics;
@@ -79,6 +79,8 @@ process.stdout.write(
     epochsRun: history.epochs.length,
     bestEpoch: history.bestEpoch,
     stoppedEarly: history.stoppedEarly,
+    // train.refit: epochs of the second model, trained on train + valid (the one scored on test)
+    refitEpochs: refitHistory ? refitHistory.epochs.length : null,
     trainSeconds,
     // validation metrics of the best epoch, before temperature calibration
     bestValid: history.epochs.find((e) => e.epoch === history.bestEpoch) ?? null,
