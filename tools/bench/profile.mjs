@@ -64,8 +64,9 @@ if (process.argv.includes('--by-caller')) {
   for (const [k, c] of [...byCaller].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`${((100 * c) / total).toFixed(1).padStart(5)}  ${k}`);
 }
 
-// `--callers-of NAME`: which functions call NAME, by the samples spent in NAME and below it.
+// `--callers-of NAME [--depth 4]`: which functions call NAME (the chain of `depth` callers), by the samples spent in NAME and below it.
 const callersOf = arg('callers-of', undefined);
+const depth = Number(arg('depth', 4));
 if (callersOf) {
   const parent = new Map();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -81,7 +82,7 @@ if (callersOf) {
     if (!hit) continue;
     const chain = [];
     let p = byId.get(parent.get(hit.id));
-    for (let k = 0; p && k < 4; k++, p = byId.get(parent.get(p.id))) chain.push(`${p.callFrame.functionName || '(anon)'}@${p.callFrame.url.split('/').slice(-1)[0]}:${p.callFrame.lineNumber + 1}`);
+    for (let k = 0; p && k < depth; k++, p = byId.get(parent.get(p.id))) chain.push(`${p.callFrame.functionName || '(anon)'}@${p.callFrame.url.split('/').slice(-1)[0]}:${p.callFrame.lineNumber + 1}`);
     const key = chain.join(' < ');
     inclusive.set(key, (inclusive.get(key) ?? 0) + c);
   }

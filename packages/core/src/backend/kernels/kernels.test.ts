@@ -248,3 +248,25 @@ describe('heap-view Slice on wasm', () => {
     s.dispose();
   });
 });
+
+describe('shared Identity on wasm', () => {
+  it('clones without copying, and the clone outlives its source', async () => {
+    await tf.setBackend('wasm');
+    const before = wasmDataIds();
+    const x = tf.tensor([1, 2, 3, 4], [2, 2]);
+    const y = tf.clone(x);
+    expect(wasmDataIds()).toBe(before + 1); // one buffer, two tensors
+    x.dispose();
+    expect(Array.from(await y.data())).toEqual([1, 2, 3, 4]);
+    y.dispose();
+    expect(wasmDataIds()).toBe(before);
+  });
+
+  it('keeps gradients right where tfjs clones the tensors it saves for backprop', async () => {
+    const x = seeded([4, 6], 60);
+    const { cpu, wasm } = await onBoth(() =>
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.matMul(t, t, false, true)), tf.sigmoid(t.reshape([6, 4])).reshape([4, 6]).sum())))(tf.tensor(x, [4, 6])),
+    );
+    expectClose(cpu, wasm);
+  });
+});

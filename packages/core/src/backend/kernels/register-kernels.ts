@@ -5,6 +5,7 @@ import { batchMatMulTransposeFirstConfig } from './batch-mat-mul-transpose-first
 import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { tileBlockCopyConfig } from './tile-block-copy.js';
 import { sliceHeapViewConfig } from './slice-heap-view.js';
+import { identitySharedConfig } from './identity-shared.js';
 import { registerFusedBatchNormGradient } from './fused-batch-norm-grad.js';
 
 /** What `registerMissingKernels` did for one backend. */
@@ -23,7 +24,8 @@ const done = new Map<string, KernelRegistration>();
  * (wasm: UnsortedSegmentSum for Embedding's gradient, Conv2DBackpropFilter for Conv1D's) and, on
  * wasm, replaces BatchMatMul with a transpose-first version and Conv2DBackpropInput (a direct
  * loop there) with a matrix product + col2im, and Tile (a coordinate computation per element) with
- * block copies, and Slice (a copy of the whole input first) with copies from a heap view. On every backend, batch normalisation's gradient is replaced by one that
+ * block copies, Slice (a copy of the whole input first) with copies from a heap view, and Identity
+ * (a copy) with a shared, reference-counted tensor. On every backend, batch normalisation's gradient is replaced by one that
  * broadcasts instead of tiling. Idempotent per backend.
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
@@ -51,7 +53,7 @@ export function registerMissingKernels(backendName: string): KernelRegistration 
       (convInput as { kernelFunc: unknown }).kernelFunc = conv2dBackpropInputConfig(backendName).kernelFunc;
       result.replaced.push('Conv2DBackpropInput');
     }
-    for (const fast of [tileBlockCopyConfig(backendName), sliceHeapViewConfig(backendName)]) {
+    for (const fast of [tileBlockCopyConfig(backendName), sliceHeapViewConfig(backendName), identitySharedConfig(backendName)]) {
       if (!fast) continue;
       (getKernel(fast.kernelName, backendName) as { kernelFunc: unknown }).kernelFunc = fast.kernelFunc;
       result.replaced.push(fast.kernelName);

@@ -1,0 +1,28 @@
+import { getKernel, Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+
+interface RefCountingBackend {
+  incRef(dataId: object): void;
+}
+
+/**
+ * Replaces wasm's Identity, which copies the tensor, with one that shares its data and counts a
+ * reference (what the cpu backend and wasm's own Reshape do; tensors are immutable). tfjs runs
+ * Identity to clone every tensor a gradient will need while recording the tape — for a fused
+ * LSTM the whole sequence, its cells and its gates — so the copies were 4–5 % of a training
+ * step. Strings keep the original.
+ */
+export function identitySharedConfig(backendName: string): KernelConfig | undefined {
+  const original = getKernel(Identity, backendName);
+  if (!original) return undefined;
+  if ((original.kernelFunc as KernelFunc & { shared?: boolean }).shared) return undefined;
+  const originalFunc = original.kernelFunc;
+  const kernelFunc: KernelFunc & { shared?: boolean } = (args) => {
+    const x = (args.inputs as { x: TensorInfo }).x;
+    const backend = args.backend as unknown as Partial<RefCountingBackend>;
+    if (x.dtype === 'string' || typeof backend.incRef !== 'function') return originalFunc(args);
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
+  kernelFunc.shared = true;
+  return { kernelName: Identity, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc };
+}
