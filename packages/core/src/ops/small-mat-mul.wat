@@ -1,7 +1,9 @@
 ;; Products of small matrices in WebAssembly SIMD (f32x4), on tfjs-wasm's own heap: the module
 ;; imports the backend's memory and every pointer is a byte offset in it. Used for batches of small
 ;; matrices (attention's per-record products), which tfjs-wasm runs as one XNNPACK call per
-;; matrix. Built into small-mat-mul-wasm.ts by scripts/build-wat.mjs.
+;; matrix, and for column sums (the product of a row of ones with a matrix), which tfjs-wasm
+;; computes by transposing the whole tensor first. Built into small-mat-mul-wasm.ts by
+;; scripts/build-wat.mjs.
 (module
   (import "env" "memory" (memory 1))
 
@@ -92,4 +94,33 @@
             (br $j_loop)))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $i_loop))))
+;; out[j] = sum_r x[r, j] for j < cols: x row-major [rows, cols]; out is overwritten.
+  (func (export "columnSums") (param $x i32) (param $out i32) (param $rows i32) (param $cols i32)
+    (local $r i32) (local $j i32) (local $c4 i32) (local $row i32) (local $p i32)
+    (local.set $c4 (i32.and (local.get $cols) (i32.const -4)))
+    (memory.fill (local.get $out) (i32.const 0) (i32.shl (local.get $cols) (i32.const 2)))
+    (local.set $r (i32.const 0))
+    (block $r_done
+      (loop $r_loop
+        (br_if $r_done (i32.ge_u (local.get $r) (local.get $rows)))
+        (local.set $row (i32.add (local.get $x) (i32.shl (i32.mul (local.get $r) (local.get $cols)) (i32.const 2))))
+        (local.set $j (i32.const 0))
+        (block $v_done
+          (loop $v_loop
+            (br_if $v_done (i32.ge_u (local.get $j) (local.get $c4)))
+            (local.set $p (i32.shl (local.get $j) (i32.const 2)))
+            (v128.store (i32.add (local.get $out) (local.get $p))
+              (f32x4.add (v128.load (i32.add (local.get $out) (local.get $p))) (v128.load (i32.add (local.get $row) (local.get $p)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 4)))
+            (br $v_loop)))
+        (block $s_done
+          (loop $s_loop
+            (br_if $s_done (i32.ge_u (local.get $j) (local.get $cols)))
+            (local.set $p (i32.shl (local.get $j) (i32.const 2)))
+            (f32.store (i32.add (local.get $out) (local.get $p))
+              (f32.add (f32.load (i32.add (local.get $out) (local.get $p))) (f32.load (i32.add (local.get $row) (local.get $p)))))
+            (local.set $j (i32.add (local.get $j) (i32.const 1)))
+            (br $s_loop)))
+        (local.set $r (i32.add (local.get $r) (i32.const 1)))
+        (br $r_loop))))
 )

@@ -8,9 +8,9 @@ interface Conv2DBackpropFilterAttrs extends ConvBackpropAttrs {
 
 /**
  * Conv2DBackpropFilter (the filter gradient of Conv2D, hence of Conv1D) for backends that lack
- * it (wasm). im2col then one matrix product `colsᵀ · dy` in the backend's own BatchMatMul kernel
- * (on wasm core's transpose-first version: wasm's own transposed product is an order of magnitude
- * slower).
+ * it (wasm). im2col then one matrix product: the patches are laid out already transposed,
+ * `[fH·fW·Cin, N·outH·outW]`, so the product needs no transpose flag (wasm's transposed matMul
+ * is an order of magnitude slower), and runs in the backend's own BatchMatMul kernel.
  */
 export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
   return {
@@ -22,16 +22,14 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const b = backend as unknown as KernelBackendLike;
       const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth, outChannels, filterHeight: fH, filterWidth: fW, strideHeight: sH, strideWidth: sW, padTop, padLeft, K, M } =
         conv2dGeometry(Conv2DBackpropFilter, x.shape, a.filterShape, a);
-      // patches row by row, [N·outH·outW, fH·fW·Cin]: every tap is one contiguous copy of Cin
-      // values (the transposed layout wrote each value to another row: a cache miss per value)
-      const cols = makeFloatOutput(b, [1, M, K], (out) => {
+      const cols = makeFloatOutput(b, [1, K, M], (out) => {
         // a heap view taken after the output exists (an allocation may move the heap); readSync
         // would copy the whole input on wasm
         const xv = (b.typedArrayFromHeap ? b.typedArrayFromHeap(x) : b.readSync(x.dataId)) as Float32Array;
         for (let n = 0; n < batchSize; n++) {
           for (let oh = 0; oh < outHeight; oh++) {
             for (let ow = 0; ow < outWidth; ow++) {
-              const rowStart = ((n * outHeight + oh) * outWidth + ow) * K;
+              const m = (n * outHeight + oh) * outWidth + ow;
               for (let fh = 0; fh < fH; fh++) {
                 const ih = oh * sH + fh - padTop;
                 if (ih < 0 || ih >= inHeight) continue;
@@ -39,7 +37,8 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
                   const iw = ow * sW + fw - padLeft;
                   if (iw < 0 || iw >= inWidth) continue;
                   const src = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-                  out.set(xv.subarray(src, src + inChannels), rowStart + (fh * fW + fw) * inChannels);
+                  const row = (fh * fW + fw) * inChannels;
+                  for (let c = 0; c < inChannels; c++) out[(row + c) * M + m] = xv[src + c]!;
                 }
               }
             }
@@ -49,11 +48,10 @@ export function conv2dBackpropFilterConfig(backendName: string): KernelConfig {
       const matMul = getKernel('BatchMatMul', backendName);
       if (!matMul) throw new Error(`BatchMatMul is not registered for ${backendName}`);
       const dy3: TensorInfo = { dataId: dy.dataId, shape: [1, M, outChannels], dtype: dy.dtype };
-      // colsᵀ · dy: on wasm the transpose-first BatchMatMul transposes in one XNNPACK call
       const prod = matMul.kernelFunc({
         inputs: { a: cols, b: dy3 },
         backend,
-        attrs: { transposeA: true, transposeB: false },
+        attrs: { transposeA: false, transposeB: false },
       }) as TensorInfo;
       b.disposeData(cols.dataId);
       return { dataId: prod.dataId, shape: [fH, fW, inChannels, outChannels], dtype: 'float32' };

@@ -270,3 +270,35 @@ describe('shared Identity on wasm', () => {
     expectClose(cpu, wasm);
   });
 });
+
+describe('Sum and Mean over leading axes on wasm', () => {
+  const cases: Array<[string, number[], number | number[], boolean]> = [
+    ['batch-norm statistics: all but channels', [4, 6, 5], [0, 1], false],
+    ['keepDims', [4, 6, 5], [0, 1], true],
+    ['a bias gradient: the batch axis', [7, 9], 0, false],
+    ['negative and unordered axes', [3, 4, 6], [1, -3], false],
+    ['channels not a multiple of 4 (SIMD tail)', [5, 3, 7], [0, 1], false],
+    ['not leading (the original kernel)', [3, 4, 5], [1], false],
+    ['every axis (the original kernel)', [3, 4], [0, 1], false],
+  ];
+  it.each(cases)('%s matches cpu and leaks no backend memory', async (_name, shape, axis, keepDims) => {
+    const x = seeded(shape, 70);
+    for (const op of ['sum', 'mean'] as const) {
+      await tf.setBackend('wasm');
+      const before = wasmDataIds();
+      const { cpu, wasm, shape: outShape } = await onBoth(() => tf[op](tf.tensor(x, shape), axis, keepDims));
+      expectClose(cpu, wasm);
+      await tf.setBackend('cpu');
+      expect(outShape).toEqual(tf.tidy(() => tf[op](tf.tensor(x, shape), axis, keepDims).shape));
+      await tf.setBackend('wasm');
+      expect(wasmDataIds()).toBe(before);
+      // the same through the JS loops that run where wasm SIMD does not
+      setSmallMatMulSimd(false);
+      try {
+        expectClose(cpu, (await onBoth(() => tf[op](tf.tensor(x, shape), axis, keepDims))).wasm);
+      } finally {
+        setSmallMatMulSimd(true);
+      }
+    }
+  });
+});

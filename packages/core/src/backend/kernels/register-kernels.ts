@@ -6,6 +6,7 @@ import { conv2dBackpropInputConfig } from './conv2d-backprop-input.js';
 import { tileBlockCopyConfig } from './tile-block-copy.js';
 import { sliceHeapViewConfig } from './slice-heap-view.js';
 import { identitySharedConfig } from './identity-shared.js';
+import { meanLeadingRowsConfig, sumLeadingRowsConfig } from './column-reductions.js';
 import { registerFusedBatchNormGradient } from './fused-batch-norm-grad.js';
 
 /** What `registerMissingKernels` did for one backend. */
@@ -25,7 +26,8 @@ const done = new Map<string, KernelRegistration>();
  * wasm, replaces BatchMatMul with a transpose-first version and Conv2DBackpropInput (a direct
  * loop there) with a matrix product + col2im, and Tile (a coordinate computation per element) with
  * block copies, Slice (a copy of the whole input first) with copies from a heap view, and Identity
- * (a copy) with a shared, reference-counted tensor. On every backend, batch normalisation's gradient is replaced by one that
+ * (a copy) with a shared, reference-counted tensor, and Sum / Mean over leading axes (a transpose of
+ * the whole tensor first) with row additions. On every backend, batch normalisation's gradient is replaced by one that
  * broadcasts instead of tiling. Idempotent per backend.
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
@@ -53,7 +55,13 @@ export function registerMissingKernels(backendName: string): KernelRegistration 
       (convInput as { kernelFunc: unknown }).kernelFunc = conv2dBackpropInputConfig(backendName).kernelFunc;
       result.replaced.push('Conv2DBackpropInput');
     }
-    for (const fast of [tileBlockCopyConfig(backendName), sliceHeapViewConfig(backendName), identitySharedConfig(backendName)]) {
+    for (const fast of [
+      tileBlockCopyConfig(backendName),
+      sliceHeapViewConfig(backendName),
+      identitySharedConfig(backendName),
+      sumLeadingRowsConfig(backendName),
+      meanLeadingRowsConfig(backendName),
+    ]) {
       if (!fast) continue;
       (getKernel(fast.kernelName, backendName) as { kernelFunc: unknown }).kernelFunc = fast.kernelFunc;
       result.replaced.push(fast.kernelName);

@@ -1,21 +1,8 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { makeFloatOutput, type KernelBackendLike } from './kernel-backend.js';
-import { heapModuleLoader } from '../../ops/wasm-heap-module.js';
-import { SMALL_MAT_MUL_WASM_BASE64 } from '../../ops/small-mat-mul-wasm.js';
+import { smallMatMulFor } from '../../ops/small-mat-mul-module.js';
 
-/** The exports of `ops/small-mat-mul.wat` (pointers are byte offsets in the wasm heap). */
-interface SmallMatMulSimd {
-  gemmNN(a: number, b: number, out: number, m: number, k: number, n: number, ai: number, aj: number): void;
-  gemmNT(a: number, b: number, out: number, m: number, k: number, n: number): void;
-}
-
-const simdFor = heapModuleLoader<SmallMatMulSimd>(SMALL_MAT_MUL_WASM_BASE64);
-let simdEnabled = true;
-
-/** Turns the SIMD loops off (tests compare them with the JS loops). Default: on. */
-export function setSmallMatMulSimd(on: boolean): void {
-  simdEnabled = on;
-}
+export { setSmallMatMulSimd } from '../../ops/small-mat-mul-module.js';
 
 /**
  * Per-matrix work (M·K·N multiply-adds) up to which a batched product (batch > 1) is computed
@@ -53,7 +40,7 @@ export function smallBatchedMatMul(
   dims: NonNullable<ReturnType<typeof batchedDims>>,
 ): TensorInfo {
   const { batch, broadcastA, broadcastB, m, k, n, outShape } = dims;
-  const simd = simdEnabled && !(transposeA && transposeB) ? simdFor(backend) : null;
+  const simd = !(transposeA && transposeB) ? smallMatMulFor(backend) : null;
   if (simd) {
     const info = makeFloatOutput(backend, outShape, () => undefined);
     const [pa, pb, po] = [simd.ptr(a), simd.ptr(b), simd.ptr(info)];
