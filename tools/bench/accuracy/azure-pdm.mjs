@@ -178,7 +178,7 @@ function scores(rows, idx) {
 }
 
 function writeTables(done) {
-  // partial tables (written after every row while the run goes on) take fewer resamples
+  // partial tables (written after each seed while the run goes on) take fewer resamples
   const bo = { resamples: done ? resamples : Math.min(resamples, 100), seed: 11 };
   // machine-cluster bootstrap: resample machines, take all their windows (windows of one machine
   // are not independent); each resample scores every seed's out-of-fold predictions and averages
@@ -306,8 +306,9 @@ if (!render) {
         cache.set(k, run);
         process.stderr.write(`azure-pdm: ${v.name}, seed ${seed}, fold ${f + 1}/${folds}: ${run.epochsRun} epochs, ${seconds.toFixed(0)} s\n`);
       }
-      writeTables(false);
     }
+    // a partial table after each seed (the bootstrap of every row takes a while on a busy core)
+    if (seed < seeds) writeTables(false);
   }
 }
 process.stdout.write(writeTables(true));
