@@ -5,6 +5,7 @@ import { MetaseriesError } from '../errors.js';
 import { installChainedOps } from '../chained-ops.js';
 import { registerMissingKernels, type KernelRegistration } from './kernels/register-kernels.js';
 import { registerFusedBatchNormGradient } from './kernels/fused-batch-norm-grad.js';
+import { registerReductionGradients } from './kernels/reduction-grads.js';
 import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
 import { registerGruSequenceKernels } from '../ops/gru-sequence.js';
 
@@ -90,6 +91,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   // again on every call: importing tfjs-layers (which bundles tfjs-core's gradients) after the
   // first call would otherwise put the tiling batch-norm gradient back
   registerFusedBatchNormGradient();
+  registerReductionGradients();
   if (active && (wanted === undefined || wanted === active.name) && tf.getBackend() === active.name) return active.name;
   const order: BackendName[] = wanted ? [wanted] : ['tensorflow', 'wasm', 'cpu'];
   const failures: string[] = [];

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../init-backend.js';
 import { createRng } from '../../random.js';
 import { fusedBatchNormGradConfig } from './fused-batch-norm-grad.js';
+import { meanGradConfig, sumGradConfig } from './reduction-grads.js';
 import { setSmallMatMulSimd } from './small-batched-mat-mul.js';
 
 /**
@@ -298,6 +299,55 @@ describe('Sum and Mean over leading axes on wasm', () => {
         expectClose(cpu, (await onBoth(() => tf[op](tf.tensor(x, shape), axis, keepDims))).wasm);
       } finally {
         setSmallMatMulSimd(true);
+      }
+    }
+  });
+});
+
+describe('Sum and Mean gradients as one Tile', () => {
+  beforeAll(async () => {
+    await import('@tensorflow/tfjs-layers'); // tfjs-core's own gradients
+    await initBackend({ backend: 'wasm' }); // puts ours back
+    expect(tf.getGradient('Sum')).toBe(sumGradConfig);
+    expect(tf.getGradient('Mean')).toBe(meanGradConfig);
+  });
+  const cases: Array<[number[], number | number[], boolean]> = [
+    [[4, 6, 5], [0, 1], false],
+    [[4, 6, 5], [0, 1], true],
+    [[3, 4, 6], [1, -3], false],
+    [[3, 4, 6], 2, true],
+    [[5, 7], [0, 1], false],
+  ];
+  it.each(cases)('shape %j, axis %j, keepDims %s: df/dx = w (spread) / count, on cpu and wasm', async (shape, axis, keepDims) => {
+    const x = seeded(shape, 80);
+    for (const backend of ['cpu', 'wasm']) {
+      await tf.setBackend(backend);
+      for (const op of ['sum', 'mean'] as const) {
+        const outShape = tf.tidy(() => tf[op](tf.tensor(x, shape), axis, keepDims).shape);
+        const w = seeded(outShape, 81);
+        const g = tf.tidy(() => tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf[op](t, axis, keepDims), tf.tensor(w, outShape))))(tf.tensor(x, shape)).dataSync() as Float32Array);
+        // expected in plain JS: each input element receives the weight of the output it was reduced into
+        const rank = shape.length;
+        const axes = (Array.isArray(axis) ? axis : [axis]).map((a) => (a < 0 ? a + rank : a));
+        const count = axes.reduce((n, a) => n * shape[a]!, 1);
+        const keptDims = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+        const expected = new Float32Array(x.length);
+        for (let i = 0; i < x.length; i++) {
+          let rest = i;
+          let o = 0;
+          let stride = 1;
+          const coords = shape.map(() => 0);
+          for (let a = rank - 1; a >= 0; a--) {
+            coords[a] = rest % shape[a]!;
+            rest = Math.floor(rest / shape[a]!);
+          }
+          for (let a = rank - 1; a >= 0; a--) {
+            o += (axes.includes(a) ? 0 : coords[a]!) * stride;
+            stride *= keptDims[a]!;
+          }
+          expected[i] = w[o]! / (op === 'mean' ? count : 1);
+        }
+        expectClose(expected, g);
       }
     }
   });

@@ -8,6 +8,7 @@ import { sliceHeapViewConfig } from './slice-heap-view.js';
 import { identitySharedConfig } from './identity-shared.js';
 import { meanLeadingRowsConfig, sumLeadingRowsConfig } from './column-reductions.js';
 import { registerFusedBatchNormGradient } from './fused-batch-norm-grad.js';
+import { registerReductionGradients } from './reduction-grads.js';
 
 /** What `registerMissingKernels` did for one backend. */
 export interface KernelRegistration {
@@ -32,6 +33,7 @@ const done = new Map<string, KernelRegistration>();
  */
 export function registerMissingKernels(backendName: string): KernelRegistration {
   registerFusedBatchNormGradient();
+  registerReductionGradients();
   const prev = done.get(backendName);
   if (prev) return prev;
   const result: KernelRegistration = { backend: backendName, added: [], replaced: [] };
