@@ -1,4 +1,5 @@
-import { getKernel, Mean, Sum, util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Mean, Sum, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { replacementKernel } from './kernel-replacement.js';
 import { makeFloatOutput, type KernelBackendLike } from './kernel-backend.js';
 import { smallMatMulFor } from '../../ops/small-mat-mul-module.js';
 
@@ -23,11 +24,7 @@ export function leadingReduction(shape: readonly number[], axis: number | number
  * where it does not load). Other reductions keep the original.
  */
 function leadingReductionConfig(kernelName: typeof Sum | typeof Mean, backendName: string): KernelConfig | undefined {
-  const original = getKernel(kernelName, backendName);
-  if (!original) return undefined;
-  if ((original.kernelFunc as KernelFunc & { leadingRows?: boolean }).leadingRows) return undefined;
-  const originalFunc = original.kernelFunc;
-  const kernelFunc: KernelFunc & { leadingRows?: boolean } = (args) => {
+  return replacementKernel(kernelName, backendName, `leading-rows-${kernelName}`, (originalFunc) => (args) => {
     const x = (args.inputs as { x: TensorInfo }).x;
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     const bk = args.backend as unknown as KernelBackendLike;
@@ -49,10 +46,7 @@ function leadingReductionConfig(kernelName: typeof Sum | typeof Mean, backendNam
     }
     if (scale !== 1) for (let c = 0; c < cols; c++) out[c]! *= scale;
     return info;
-  };
-  kernelFunc.leadingRows = true;
-  util.assert(original.kernelName === kernelName, () => 'kernel lookup mismatch');
-  return { kernelName, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc };
+  });
 }
 
 /** wasm's Sum over leading axes without the transpose. */

@@ -1,4 +1,5 @@
-import { getKernel, Identity, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Identity, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { replacementKernel } from './kernel-replacement.js';
 
 interface RefCountingBackend {
   incRef(dataId: object): void;
@@ -12,17 +13,11 @@ interface RefCountingBackend {
  * step. Strings keep the original.
  */
 export function identitySharedConfig(backendName: string): KernelConfig | undefined {
-  const original = getKernel(Identity, backendName);
-  if (!original) return undefined;
-  if ((original.kernelFunc as KernelFunc & { shared?: boolean }).shared) return undefined;
-  const originalFunc = original.kernelFunc;
-  const kernelFunc: KernelFunc & { shared?: boolean } = (args) => {
+  return replacementKernel(Identity, backendName, 'identity-shared', (originalFunc) => (args) => {
     const x = (args.inputs as { x: TensorInfo }).x;
     const backend = args.backend as unknown as Partial<RefCountingBackend>;
     if (x.dtype === 'string' || typeof backend.incRef !== 'function') return originalFunc(args);
     backend.incRef(x.dataId);
     return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
-  kernelFunc.shared = true;
-  return { kernelName: Identity, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc };
+  });
 }

@@ -1,5 +1,6 @@
-import { getKernel, Slice, slice_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Slice, slice_util, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelBackendLike } from './kernel-backend.js';
+import { replacementKernel } from './kernel-replacement.js';
 
 type Typed = Float32Array | Int32Array | Uint8Array;
 
@@ -38,11 +39,7 @@ export function sliceInto(x: Typed, shape: readonly number[], begin: readonly nu
  * gradient slices the full sequence gradient per input) — with copies straight from a heap view.
  */
 export function sliceHeapViewConfig(backendName: string): KernelConfig | undefined {
-  const original = getKernel(Slice, backendName);
-  if (!original) return undefined;
-  if ((original.kernelFunc as KernelFunc & { heapView?: boolean }).heapView) return undefined;
-  const originalFunc = original.kernelFunc;
-  const kernelFunc: KernelFunc & { heapView?: boolean } = (args) => {
+  return replacementKernel(Slice, backendName, 'slice-heap-view', (originalFunc) => (args) => {
     const x = (args.inputs as { x: TensorInfo }).x;
     const bk = args.backend as unknown as KernelBackendLike;
     if (x.dtype === 'string' || x.dtype === 'complex64' || !bk.makeOutput || !bk.typedArrayFromHeap || x.shape.length === 0) return originalFunc(args);
@@ -53,7 +50,5 @@ export function sliceHeapViewConfig(backendName: string): KernelConfig | undefin
     // views taken after allocating: a heap growth detaches earlier ones
     sliceInto(bk.typedArrayFromHeap(x) as Typed, x.shape, begin, size, bk.typedArrayFromHeap(info) as Typed);
     return info;
-  };
-  kernelFunc.heapView = true;
-  return { kernelName: Slice, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc };
+  });
 }

@@ -1,5 +1,6 @@
-import { getKernel, Tile, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Tile, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
 import type { KernelBackendLike } from './kernel-backend.js';
+import { replacementKernel } from './kernel-replacement.js';
 
 type Typed = Float32Array | Int32Array | Uint8Array;
 
@@ -51,11 +52,7 @@ export function tileInto(src: Typed, shape: readonly number[], reps: readonly nu
  * block copies in the wasm heap. Strings and backends without heap outputs keep the original.
  */
 export function tileBlockCopyConfig(backendName: string): KernelConfig | undefined {
-  const original = getKernel(Tile, backendName);
-  if (!original) return undefined;
-  if ((original.kernelFunc as KernelFunc & { blockCopy?: boolean }).blockCopy) return undefined;
-  const originalFunc = original.kernelFunc;
-  const kernelFunc: KernelFunc & { blockCopy?: boolean } = (args) => {
+  return replacementKernel(Tile, backendName, 'tile-block-copy', (originalFunc) => (args) => {
     const x = (args.inputs as { x: TensorInfo }).x;
     const reps = (args.attrs as unknown as { reps: number[] }).reps;
     const bk = args.backend as unknown as KernelBackendLike;
@@ -67,7 +64,5 @@ export function tileBlockCopyConfig(backendName: string): KernelConfig | undefin
     // read the input after allocating: a heap growth detaches earlier views
     tileInto(bk.typedArrayFromHeap(x) as Typed, x.shape, reps, bk.typedArrayFromHeap(info) as Typed);
     return info;
-  };
-  kernelFunc.blockCopy = true;
-  return { kernelName: Tile, backendName, kernelFunc, setupFunc: original.setupFunc, disposeFunc: original.disposeFunc };
+  });
 }
