@@ -8,6 +8,7 @@ import { registerFusedBatchNormGradient } from './kernels/fused-batch-norm-grad.
 import { registerReductionGradients } from './kernels/reduction-grads.js';
 import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
 import { registerGruSequenceKernels } from '../ops/gru-sequence.js';
+import { enableWasmThreads, resolveWasmThreads, type WasmThreads } from './wasm-threads.js';
 
 /** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -24,6 +25,15 @@ export interface InitBackendOptions {
    * `@tensorflow/tfjs-backend-wasm` package's `dist/` folder.
    */
   wasmPath?: string;
+  /**
+   * Threads for the `wasm` backend's matrix products and convolutions: a count (1 to 8) or
+   * `'auto'` (the machine's available parallelism, at most 8). More than 1 starts tfjs-wasm's
+   * threaded SIMD build (XNNPACK with a pthread pool of Node worker threads); core's SIMD heap
+   * modules (LSTM/GRU gates, small batched products) then use their JS paths. Takes effect when
+   * the wasm backend first starts in the process. Default: the `METASERIES_WASM_THREADS`
+   * environment variable when set, else 1 (single-threaded, tfjs's default under Node).
+   */
+  wasmThreads?: WasmThreads;
 }
 
 /** Values accepted in `METASERIES_BACKEND` (`node` is an alias of `tensorflow`). */
@@ -33,13 +43,16 @@ let active: { name: BackendName; kernels: KernelRegistration } | undefined;
 
 const requireHere = createRequire(import.meta.url);
 
-async function loadWasm(wasmPath?: string): Promise<void> {
+/** Loads tfjs-wasm; returns what undoes the thread set-up once the backend has started. */
+async function loadWasm(wasmPath?: string, threads?: WasmThreads): Promise<() => void> {
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
   const dir = wasmPath ?? `${path.join(path.dirname(requireHere.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`;
   wasm.setWasmPaths(dir);
+  return enableWasmThreads(wasm, resolveWasmThreads(threads));
 }
 
 async function activate(name: BackendName, options: InitBackendOptions): Promise<void> {
+  let started = (): void => {};
   switch (name) {
     case 'tensorflow': {
       // Optional peer dependency: present only where its native download worked.
@@ -48,13 +61,13 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
       break;
     }
     case 'wasm':
-      await loadWasm(options.wasmPath);
+      started = await loadWasm(options.wasmPath, options.wasmThreads);
       break;
     case 'cpu':
       await import('@tensorflow/tfjs-backend-cpu');
       break;
   }
-  const ok = await tf.setBackend(name);
+  const ok = await tf.setBackend(name).finally(started);
   if (!ok) throw new Error(`tf.setBackend('${name}') returned false`);
   await tf.ready();
 }
@@ -66,6 +79,7 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
  *
  * @throws `BACKEND_UNKNOWN` when `METASERIES_BACKEND` (or `options.backend`) names no backend.
  * @throws `BACKEND_UNAVAILABLE` when the named backend is not installed or fails to start.
+ * @throws `BACKEND_WASM_THREADS` when `wasmThreads` (or `METASERIES_WASM_THREADS`) is not `'auto'` or 1 to 8.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.METASERIES_BACKEND?.trim();
@@ -87,6 +101,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
       });
     }
   }
+  resolveWasmThreads(options.wasmThreads); // a bad count is the caller's error, not an unavailable backend
   installChainedOps();
   // again on every call: importing tfjs-layers (which bundles tfjs-core's gradients) after the
   // first call would otherwise put the tiling batch-norm gradient back
