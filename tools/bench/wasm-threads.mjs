@@ -32,19 +32,26 @@
 //    is undefined: core's SIMD heap modules (LSTM/GRU gates, small batched products) see no
 //    WebAssembly.Memory and fall back to their JS paths (correct, slower). A module would have to
 //    declare its imported memory `shared` (with the same maximum) to run on a threaded heap.
-// 4. Measured 2026-11-25 12:29 UTC, 3 alternating rounds, on the shared 2-CPU machine with a load
-//    average of 6-7 (other engineers' jobs): a second thread only gets what the scheduler leaves,
-//    so wall-clock speed-ups here understate what a quiet 2-core machine would show; CPU time is
-//    the fairer signal. Values are bit-identical in all three configurations (a 300x257x190
-//    product and a conv's input and filter gradients: max rel diff 0).
-//                       matMul 1024^3      C1 (FCN) train          M0 (LSTM) train
-//      simd (default)   8.9 GFLOP/s        38 samples/s, 13.0 CPU ms/sample   306 samples/s, 2.1 CPU ms
-//      threaded, 1      11.6               39, 13.2                           180, 2.8 (JS gates, see 3)
-//      threaded, 2      13.0 (CPU/wall 0.8 vs 0.5 for 1 thread)   43, 14.8   119, 5.9
-//    So: the second thread raises the big product's throughput a little even on a saturated
-//    machine, leaves convolution training within noise, and costs the LSTM (small per-step
-//    products: pthreadpool's dispatch and its workers' spin-waiting double the CPU per sample).
-//    A quiet-machine rerun (`node wasm-threads.mjs --rounds 5`) is needed before turning it on.
+// 4. Measured 2026-11-25 on the shared 2-vCPU VM, where other engineers' jobs kept 1.5-2 CPUs
+//    busy (load average 4-7), 3 rounds alternating the configurations (medians of the 3; two runs):
+//                        matMul 1024^3   64x64x256 product     C1 (FCN) train         M0 (LSTM) train
+//      simd (default)    8.9 | 13.5      396 us (CPU 290)      38 | 55 samples/s      306 | 314 samples/s
+//      threaded, 1       11.6 | 17.0     258 us (CPU 202)      39 | 56                180 | 241 (JS gates, see 3)
+//      threaded, 2       13.0 | 15.9     914 us (CPU 876)      43 | 50                119 | 133
+//    (GFLOP/s; "a | b" = run 1 | run 2; the 64x64x256 column is from run 2. The threaded build
+//    with 1 thread was faster than the default build on both products in both runs.) Values are bit-identical in all three configurations (a
+//    300x257x190 product, a conv's input and filter gradients: max rel diff 0). With 2 threads the
+//    big product's work splits evenly between two OS threads (CPU ticks e.g. 32/30 per 7
+//    products, /proc/self/task) at the same total CPU per product as 1 thread (88-104 vs 87-93 ms):
+//    no extra CPU for large products. But the process got no more CPU in total (~0.65-0.7 of a
+//    CPU either way: there was no idle core), so no wall-clock gain here; whether 2 threads nearly
+//    halve a large product on an idle 2-core machine is NOT measured. Small products (a recurrent
+//    step's) pay pthreadpool's dispatch and worker wake-up: 3-4x slower, ~2x the CPU per LSTM
+//    training sample. Conclusion: keep it off by default; rerun on a quiet machine
+//    (`node tools/bench/wasm-threads.mjs --rounds 3`, ~2 min) before using it, and only for
+//    workloads dominated by large products or convolutions.
+//    Core now has the opt-in: `initBackend({ wasmThreads })` / METASERIES_WASM_THREADS (the same
+//    mechanism as `enableWasmThreads` below, in packages/core/src/backend/wasm-threads.ts).
 //
 // Usage: node wasm-threads.mjs [--rounds 3] [--threads 2] [--models C1,M0] [--steps 4]
 //   The parent runs one child process per configuration ("simd": the default single-threaded
@@ -52,6 +59,7 @@
 //   round, and prints each child's figures plus medians. A child prints the step it reached to
 //   stderr, so a failure says where it stopped.
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolveObjectURL } from 'node:buffer';
 import os from 'node:os';
 import { Worker as NodeWorker } from 'node:worker_threads';
@@ -64,7 +72,7 @@ const arg = (name, fallback) => {
 };
 
 // ---------------------------------------------------------------------------------------------
-// Enabling the threaded build under Node (the part Deliverable B would move into core).
+// Enabling the threaded build under Node (core's copy: packages/core/src/backend/wasm-threads.ts).
 
 // Runs inside each pthread worker (a worker_threads `eval` worker). `workerData.blob` is tfjs's
 // worker script (`wasmWorkerContents`).
@@ -134,6 +142,26 @@ export async function enableWasmThreads(tf, wasmModule, threads) {
 // ---------------------------------------------------------------------------------------------
 // Child: one configuration.
 
+function threadTicks() {
+  const out = {};
+  let tasks = [];
+  try {
+    tasks = readdirSync('/proc/self/task');
+  } catch {
+    return out;
+  }
+  for (const t of tasks) {
+    try {
+      const stat = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out[t] = Number(fields[11]) + Number(fields[12]); // utime + stime
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+
 async function child(mode) {
   const step = (s) => process.stderr.write(`step: ${s}\n`);
   step('import');
@@ -189,6 +217,7 @@ async function child(mode) {
     c.dispose();
   };
   run();
+  const taskTicks = threadTicks();
   const mm = [];
   for (let r = 0; r < 7; r++) {
     const c0 = process.cpuUsage();
@@ -198,10 +227,35 @@ async function child(mode) {
     const cu = process.cpuUsage(c0);
     mm.push({ wall, cpu: (cu.user + cu.system) / 1000 });
   }
+  // CPU ticks of each OS thread over the timed products (Linux): how the work was split
+  const after = threadTicks();
+  const busy = Object.entries(after)
+    .map(([t, v]) => v - (taskTicks[t] ?? 0))
+    .filter((v) => v > 0)
+    .sort((u, v) => v - u);
   mm.sort((u, v) => u.wall - v.wall);
   const med = mm[3];
-  const matMul = { gflops: (2 * n ** 3) / (med.wall / 1000) / 1e9, wallMs: med.wall, cpuMs: med.cpu };
+  const matMul = { gflops: (2 * n ** 3) / (med.wall / 1000) / 1e9, wallMs: med.wall, cpuMs: med.cpu, threadTicks: busy };
   tf.dispose([ma, mb]);
+
+  // a recurrent step's product (B=64, 64 units -> 4 gates): small products pay the pool's dispatch
+  step('matMul 64x64x256');
+  const sa = tf.randomNormal([64, 64], 0, 1, 'float32', 3);
+  const sb = tf.randomNormal([64, 256], 0, 1, 'float32', 4);
+  const small = () => {
+    const c = tf.matMul(sa, sb);
+    c.dataSync();
+    c.dispose();
+  };
+  for (let r = 0; r < 50; r++) small();
+  const reps = 500;
+  const s0 = process.cpuUsage();
+  const st = performance.now();
+  for (let r = 0; r < reps; r++) small();
+  const sWall = performance.now() - st;
+  const sCpu = process.cpuUsage(s0);
+  const smallMatMul = { usPerProduct: (sWall * 1000) / reps, cpuUsPerProduct: (sCpu.user + sCpu.system) / reps };
+  tf.dispose([sa, sb]);
 
   const training = {};
   const steps = Number(arg('steps', '4'));
@@ -222,7 +276,7 @@ async function child(mode) {
   }
   step('done');
   // (exit only once the line is out: a pipe is written asynchronously)
-  process.stdout.write(JSON.stringify({ ...info, matMul, training, product, convGrad }) + '\n', () => process.exit(0));
+  process.stdout.write(JSON.stringify({ ...info, matMul, smallMatMul, training, product, convGrad }) + '\n', () => process.exit(0));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -262,7 +316,9 @@ function parent() {
         .join(', ');
       console.log(
         `round ${r + 1} ${mode.padEnd(4)} threads=${res.threadsCount} shared=${res.sharedHeap} asm.memory=${res.asmMemory}: ` +
-          `matMul ${res.matMul.gflops.toFixed(1)} GFLOP/s (wall ${res.matMul.wallMs.toFixed(0)} ms, CPU ${res.matMul.cpuMs.toFixed(0)} ms); ${tr}`,
+          `matMul ${res.matMul.gflops.toFixed(1)} GFLOP/s (wall ${res.matMul.wallMs.toFixed(0)} ms, CPU ${res.matMul.cpuMs.toFixed(0)} ms, ` +
+          `CPU ticks by thread ${res.matMul.threadTicks.join('/')}); ` +
+          `64x64x256 ${res.smallMatMul.usPerProduct.toFixed(0)} us (CPU ${res.smallMatMul.cpuUsPerProduct.toFixed(0)} us); ${tr}`,
       );
     }
   }
@@ -281,7 +337,10 @@ function parent() {
   for (const mode of modes) {
     const rs = results[mode];
     if (!rs.length) continue;
-    const parts = [`matMul ${median(rs.map((r) => r.matMul.gflops)).toFixed(1)} GFLOP/s`];
+    const parts = [
+      `matMul ${median(rs.map((r) => r.matMul.gflops)).toFixed(1)} GFLOP/s`,
+      `64x64x256 ${median(rs.map((r) => r.smallMatMul.usPerProduct)).toFixed(0)} us, CPU ${median(rs.map((r) => r.smallMatMul.cpuUsPerProduct)).toFixed(0)} us`,
+    ];
     for (const id of Object.keys(rs[0].training)) {
       parts.push(
         `${id} ${median(rs.map((r) => r.training[id].samplesPerS)).toFixed(0)} samples/s, ` +
