@@ -29,25 +29,27 @@
 //    With those, `getThreadsCount()` is n, one pthread per extra thread receives Emscripten's
 //    'run', and products come out identical to the single-threaded build (checked below).
 // 3. The heap is then a SharedArrayBuffer and the memory is imported, so `backend.wasm.asm.memory`
-//    is undefined: core's SIMD heap modules (LSTM/GRU gates, small batched products) see no
-//    WebAssembly.Memory and fall back to their JS paths (correct, slower). A module would have to
-//    declare its imported memory `shared` (with the same maximum) to run on a threaded heap.
+//    is undefined: core's SIMD heap modules (LSTM/GRU gates, small batched products) saw no
+//    WebAssembly.Memory and fell back to their JS paths (correct, slower: the "JS gates" figures
+//    of runs 1 and 2 below). Fixed in core: they now take `wasm.wasmMemory` and, for a shared
+//    heap, a copy of their binary whose memory import is rewritten as shared with maximum 65536
+//    pages (`withSharedMemoryImport`); run 3 below has them.
 // 4. Measured 2026-11-25 on the shared 2-vCPU VM, where other engineers' jobs kept 1.5-2 CPUs
-//    busy (load average 4-7), 3 rounds alternating the configurations (medians of the 3; two runs):
-//                        matMul 1024^3   64x64x256 product     C1 (FCN) train         M0 (LSTM) train
-//      simd (default)    8.9 | 13.5      396 us (CPU 290)      38 | 55 samples/s      306 | 314 samples/s
-//      threaded, 1       11.6 | 17.0     258 us (CPU 202)      39 | 56                180 | 241 (JS gates, see 3)
-//      threaded, 2       13.0 | 15.9     914 us (CPU 876)      43 | 50                119 | 133
-//    (GFLOP/s; "a | b" = run 1 | run 2; the 64x64x256 column is from run 2. The threaded build
-//    with 1 thread was faster than the default build on both products in both runs.) Values are bit-identical in all three configurations (a
+//    busy (load average 4-7), 3 rounds alternating the configurations (medians of the 3; 3 runs):
+//                        matMul 1024^3        64x64x256 product     C1 (FCN) train          M0 (LSTM) train
+//      simd (default)    8.9 | 13.5 | 23.6    396 | 261 us          38 | 55 | 94 samples/s  306 | 314 | 612 samples/s
+//      threaded, 1       11.6 | 17.0 | 23.5   258 | 250 us          39 | 56 | 86            180 | 241 | 661 (runs 1-2: JS gates, see 3)
+//      threaded, 2       13.0 | 15.9 | 18.6   914 | 1112 us         43 | 50 | 82            119 | 133 | 196
+//    (GFLOP/s; "a | b | c" = run 1 | 2 | 3; the 64x64x256 column is from runs 2 and 3; run 3 had
+//    about one free CPU, runs 1-2 less.) Values are bit-identical in all three configurations (a
 //    300x257x190 product, a conv's input and filter gradients: max rel diff 0). With 2 threads the
 //    big product's work splits evenly between two OS threads (CPU ticks e.g. 32/30 per 7
 //    products, /proc/self/task) at the same total CPU per product as 1 thread (88-104 vs 87-93 ms):
 //    no extra CPU for large products. But the process got no more CPU in total (~0.65-0.7 of a
 //    CPU either way: there was no idle core), so no wall-clock gain here; whether 2 threads nearly
 //    halve a large product on an idle 2-core machine is NOT measured. Small products (a recurrent
-//    step's) pay pthreadpool's dispatch and worker wake-up: 3-4x slower, ~2x the CPU per LSTM
-//    training sample. Conclusion: keep it off by default; rerun on a quiet machine
+//    step's) pay pthreadpool's dispatch and worker wake-up: 3-4x slower, ~3x the CPU per LSTM
+//    training sample (the main thread spins while the worker waits for a CPU). Conclusion: keep it off by default; rerun on a quiet machine
 //    (`node tools/bench/wasm-threads.mjs --rounds 3`, ~2 min) before using it, and only for
 //    workloads dominated by large products or convolutions.
 //    Core now has the opt-in: `initBackend({ wasmThreads })` / METASERIES_WASM_THREADS (the same

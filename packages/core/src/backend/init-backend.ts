@@ -28,8 +28,8 @@ export interface InitBackendOptions {
   /**
    * Threads for the `wasm` backend's matrix products and convolutions: a count (1 to 8) or
    * `'auto'` (the machine's available parallelism, at most 8). More than 1 starts tfjs-wasm's
-   * threaded SIMD build (XNNPACK with a pthread pool of Node worker threads); core's SIMD heap
-   * modules (LSTM/GRU gates, small batched products) then use their JS paths. Takes effect when
+   * threaded SIMD build (XNNPACK with a pthread pool of Node worker threads); small products then
+   * pay for the pool's dispatch, so measure before using it. Takes effect when
    * the wasm backend first starts in the process. Default: the `METASERIES_WASM_THREADS`
    * environment variable when set, else 1 (single-threaded, tfjs's default under Node).
    */

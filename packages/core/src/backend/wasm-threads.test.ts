@@ -5,7 +5,11 @@ import '@tensorflow/tfjs-layers';
 import { getThreadsCount } from '@tensorflow/tfjs-backend-wasm';
 import os from 'node:os';
 import { initBackend } from './init-backend.js';
-import { MAX_WASM_THREADS, resolveWasmThreads } from './wasm-threads.js';
+import { MAX_WASM_THREADS, resolveWasmThreads, withSharedMemoryImport } from './wasm-threads.js';
+import { LSTM_GATES_WASM_BASE64 } from '../ops/lstm-gates-wasm.js';
+import { lstmGatesFor } from '../ops/lstm-gates-module.js';
+import { gruGatesFor } from '../ops/gru-gates-module.js';
+import { lstmSequence } from '../ops/lstm-sequence.js';
 import { isMetaseriesError, type MetaseriesError } from '../errors.js';
 
 describe('resolveWasmThreads', () => {
@@ -33,6 +37,18 @@ describe('resolveWasmThreads', () => {
     }
     expect(isMetaseriesError(err, 'BACKEND_WASM_THREADS')).toBe(true);
     expect((err as MetaseriesError).details.field).toBe(field);
+  });
+});
+
+describe('withSharedMemoryImport', () => {
+  it('turns a module importing a plain memory into one that imports a shared memory', () => {
+    const bytes = Uint8Array.from(atob(LSTM_GATES_WASM_BASE64), (ch) => ch.charCodeAt(0));
+    const memory = new WebAssembly.Memory({ initial: 64, maximum: 65536, shared: true });
+    expect(() => new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } })).toThrow();
+    const shared = withSharedMemoryImport(bytes);
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(shared), { env: { memory } });
+    expect(Object.keys(instance.exports)).toEqual(Object.keys(new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory: new WebAssembly.Memory({ initial: 64 }) } }).exports));
+    expect(withSharedMemoryImport(shared)).toBe(shared);
   });
 });
 
@@ -80,5 +96,31 @@ describe('initBackend({ wasmThreads: 2 })', () => {
     const again = compute();
     expect(again.product).toEqual(threaded.product);
     expect(again.dw).toEqual(threaded.dw);
+  });
+
+  it("binds core's SIMD heap modules to the shared heap, and a fused LSTM gives cpu's values", async () => {
+    expect(await initBackend({ backend: 'wasm', wasmThreads: 2 })).toBe('wasm');
+    expect(lstmGatesFor(tf.backend())).not.toBeNull();
+    expect(gruGatesFor(tf.backend())).not.toBeNull();
+    const [B, T, F, U] = [3, 7, 5, 8];
+    const lstm = (): { y: Float32Array; grads: Float32Array[] } => {
+      const x = tf.tensor3d(seq(B * T * F, 0.31), [B, T, F]);
+      const kernel = tf.tensor2d(seq(F * 4 * U, 0.17), [F, 4 * U]);
+      const recurrent = tf.tensor2d(seq(U * 4 * U, 0.13), [U, 4 * U]);
+      const bias = tf.tensor1d(seq(4 * U, 0.29));
+      const f = (xx: tf.Tensor, k: tf.Tensor, r: tf.Tensor): tf.Tensor => lstmSequence(xx as tf.Tensor3D, k as tf.Tensor2D, r as tf.Tensor2D, bias);
+      const y = f(x, kernel, recurrent);
+      const dy = tf.tensor3d(seq(B * T * U, 0.05), [B, T, U]);
+      const grads = tf.grads(f)([x, kernel, recurrent], dy);
+      const out = { y: y.dataSync() as Float32Array, grads: grads.map((g) => g.dataSync() as Float32Array) };
+      tf.dispose([x, kernel, recurrent, bias, y, dy, ...grads]);
+      return out;
+    };
+    const threaded = lstm();
+    await tf.setBackend('cpu');
+    const reference = lstm();
+    await tf.setBackend('wasm');
+    expectClose(threaded.y, reference.y);
+    threaded.grads.forEach((g, i) => expectClose(g, reference.grads[i]!));
   });
 });

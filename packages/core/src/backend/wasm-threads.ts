@@ -104,8 +104,9 @@ class PthreadWorker extends NodeWorker {
  * `os.cpus().length / 2` (it assumes two hyper-threads per core): `os.cpus` reports at least
  * `2 * threads` entries until the returned function restores it.
  *
- * The threaded build's heap is a shared, imported memory, so core's SIMD heap modules (LSTM and
- * GRU gates, small batched products) find no `asm.memory` and use their JS paths.
+ * The threaded build's heap is a shared memory (`wasm.wasmMemory`; there is no `asm.memory`): core's
+ * SIMD heap modules (LSTM and GRU gates, small batched products) bind to it through
+ * {@link withSharedMemoryImport}.
  */
 export function enableWasmThreads(wasm: { setThreadsCount(n: number): void }, threads: number): () => void {
   if (threads <= 1) return () => {};
@@ -131,4 +132,73 @@ export function enableWasmThreads(wasm: { setThreadsCount(n: number): void }, th
 interface PThreadRegistry {
   runningWorkers: NodeWorker[];
   unusedWorkers: NodeWorker[];
+}
+
+/**
+ * A copy of a WebAssembly binary whose imported memory is declared `shared` with the largest
+ * maximum (65536 pages), so that it can be instantiated on the threaded build's shared heap (an
+ * import must match the memory's sharedness and declare a maximum at least the memory's). The
+ * binary is returned unchanged when it imports no memory or already imports a shared one.
+ */
+export function withSharedMemoryImport(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer> {
+  let at = 8; // magic + version
+  const leb = (): number => {
+    let value = 0;
+    let shift = 0;
+    for (;;) {
+      const b = bytes[at++]!;
+      value += (b & 0x7f) * 2 ** shift;
+      if (b < 0x80) return value;
+      shift += 7;
+    }
+  };
+  const encode = (n: number): number[] => {
+    const out: number[] = [];
+    do {
+      const b = n % 128;
+      n = Math.floor(n / 128);
+      out.push(n > 0 ? b | 0x80 : b);
+    } while (n > 0);
+    return out;
+  };
+  const skipLimits = (): void => {
+    const flags = bytes[at++]!;
+    leb();
+    if (flags & 1) leb();
+  };
+  while (at < bytes.length) {
+    const id = bytes[at++]!;
+    const sizeStart = at;
+    const size = leb();
+    const bodyStart = at;
+    if (id !== 2) {
+      at = bodyStart + size;
+      continue;
+    }
+    const count = leb();
+    for (let i = 0; i < count; i++) {
+      for (let name = 0; name < 2; name++) {
+        const length = leb(); // module name, then field name (not `at += leb()`: that reads `at` first)
+        at += length;
+      }
+      const kind = bytes[at++]!;
+      if (kind === 0) leb();
+      else if (kind === 1) {
+        at++;
+        skipLimits();
+      } else if (kind === 3) at += 2;
+      else if (kind === 2) {
+        const limitsStart = at;
+        const flags = bytes[at++]!;
+        if (flags & 2) return bytes;
+        const min = leb();
+        if (flags & 1) leb();
+        const limits = [0x03, ...encode(min), ...encode(65536)];
+        const body = [...bytes.subarray(bodyStart, limitsStart), ...limits, ...bytes.subarray(at, bodyStart + size)];
+        return Uint8Array.from([...bytes.subarray(0, sizeStart), ...encode(body.length), ...body, ...bytes.subarray(bodyStart + size)]);
+      }
+    }
+    return bytes;
+  }
+  return bytes;
 }

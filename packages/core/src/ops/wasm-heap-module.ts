@@ -1,4 +1,5 @@
 import type { TensorInfo } from '@tensorflow/tfjs-core';
+import { withSharedMemoryImport } from '../backend/wasm-threads.js';
 
 /** A WebAssembly module instantiated on one tfjs-wasm backend's heap, and a tensor's address in it. */
 export interface HeapModule<Exports> {
@@ -8,7 +9,7 @@ export interface HeapModule<Exports> {
 }
 
 interface WasmBackendInternals {
-  wasm?: { asm?: { memory?: unknown } };
+  wasm?: { asm?: { memory?: unknown }; wasmMemory?: unknown };
   dataIdMap?: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
@@ -18,24 +19,29 @@ interface WasmBackendInternals {
  * any other backend, or where the module does not compile (no wasm SIMD): callers keep a JS path.
  */
 export function heapModuleLoader<Exports>(base64: string): (backend: unknown) => HeapModule<Exports> | null {
-  let compiled: WebAssembly.Module | null | undefined;
+  // by whether the heap is shared (tfjs-wasm's threaded build): such a memory is only imported by
+  // a module that declares it shared
+  const compiled = new Map<boolean, WebAssembly.Module | null>();
   const bound = new WeakMap<object, HeapModule<Exports> | null>();
-  const compile = (): WebAssembly.Module | null => {
-    if (compiled !== undefined) return compiled;
+  const compile = (shared: boolean): WebAssembly.Module | null => {
+    if (compiled.has(shared)) return compiled.get(shared)!;
+    let mod: WebAssembly.Module | null;
     try {
-      compiled = new WebAssembly.Module(Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0)));
+      const bytes = Uint8Array.from(atob(base64), (ch) => ch.charCodeAt(0));
+      mod = new WebAssembly.Module(shared ? withSharedMemoryImport(bytes) : bytes);
     } catch {
-      compiled = null;
+      mod = null;
     }
-    return compiled;
+    compiled.set(shared, mod);
+    return mod;
   };
   return (backend) => {
     if (typeof backend !== 'object' || backend === null) return null;
     if (bound.has(backend)) return bound.get(backend)!;
     const internals = backend as WasmBackendInternals;
-    const memory = internals.wasm?.asm?.memory;
+    const memory = internals.wasm?.asm?.memory ?? internals.wasm?.wasmMemory;
     const map = internals.dataIdMap;
-    const mod = memory instanceof WebAssembly.Memory && map ? compile() : null;
+    const mod = memory instanceof WebAssembly.Memory && map ? compile(memory.buffer instanceof SharedArrayBuffer) : null;
     let result: HeapModule<Exports> | null = null;
     if (mod && map) {
       const instance = new WebAssembly.Instance(mod, { env: { memory: memory as WebAssembly.Memory } });
