@@ -64,7 +64,7 @@ describe('fit', () => {
 
   it('refits on train + validation for the best epoch count, replaying the learning rates, and keeps the first validation metrics', async () => {
     const data = machineDataset(120, 7);
-    const train = { epochs: 8, refit: true, earlyStopping: { monitor: 'val_loss', patience: 2 }, lrSchedule: { type: 'reduce-on-plateau', monitor: 'loss', patience: 1, factor: 0.5 } } as const;
+    const train = { epochs: 8, refit: true, earlyStopping: { monitor: 'val_loss', patience: 2 }, lrSchedule: { type: 'reduce-on-plateau', monitor: 'val_loss', patience: 1, factor: 0.5 } } as const;
     const plain = await fit(config({ ...train, refit: false }), data);
     const refit = await fit(config(train), data);
     expect(plain.refitHistory).toBeUndefined();

@@ -226,7 +226,8 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     first.dispose();
     refitHistory = await trainModel(model, {
       task,
-      train: { ...config.train, epochs, minEpochs: 0, earlyStopping: false },
+      // no schedule or early stopping: the rates are replayed, and there is no validation split to watch
+      train: { ...config.train, epochs, minEpochs: 0, earlyStopping: false, lrSchedule: { ...config.train.lrSchedule, type: 'none' } },
       source: batchSource(config, finalPrep, all),
       outputName: finalPrep.state.outputName,
       validate: async () => ({}),
