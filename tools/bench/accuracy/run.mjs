@@ -77,15 +77,16 @@ const merge = render || flag('merge');
 const resultsFile = path.join(outDir, 'results.json');
 const previous =
   merge && existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, 'utf8')) : { rows: [] };
-const kept = previous.rows
-  .filter((r) => !selected.some((d) => d.id === r.id))
-  .map((r) => ({
-    measured: { date: previous.date, commit: previous.commit, machine: previous.machine },
-    ...r,
-  }));
+// A previous row stays until this run measures its dataset again (a dataset whose runs all
+// failed keeps its old row instead of vanishing from the table).
+const previousRows = previous.rows.map((r) => ({
+  measured: { date: previous.date, commit: previous.commit, machine: previous.machine },
+  ...r,
+}));
 const order = (r) => DATASETS.findIndex((d) => d.id === r.id);
 
 function writeTables(done) {
+  const kept = previousRows.filter((r) => !rows.some((n) => n.id === r.id));
   const all = [...kept, ...rows].sort((a, b) => order(a) - order(b));
   const dates = all
     .map((r) => r.measured?.date)
