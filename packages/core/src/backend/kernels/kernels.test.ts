@@ -266,7 +266,7 @@ describe('shared Identity on wasm', () => {
   it('keeps gradients right where tfjs clones the tensors it saves for backprop', async () => {
     const x = seeded([4, 6], 60);
     const { cpu, wasm } = await onBoth(() =>
-      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.matMul(t, t, false, true)), tf.sigmoid(t.reshape([6, 4])).reshape([4, 6]).sum())))(tf.tensor(x, [4, 6])),
+      tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.matMul(t, t, false, true)), tf.sum(tf.reshape(tf.sigmoid(tf.reshape(t, [6, 4])), [4, 6])))))(tf.tensor(x, [4, 6])),
     );
     expectClose(cpu, wasm);
   });
