@@ -264,6 +264,8 @@ describe('shared Identity on wasm', () => {
   });
 
   it('keeps gradients right where tfjs clones the tensors it saves for backprop', async () => {
+    await import('@tensorflow/tfjs-layers'); // registers the gradients
+    await initBackend({ backend: 'wasm' });
     const x = seeded([4, 6], 60);
     const { cpu, wasm } = await onBoth(() =>
       tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.tanh(tf.matMul(t, t, false, true)), tf.sum(tf.reshape(tf.sigmoid(tf.reshape(t, [6, 4])), [4, 6])))))(tf.tensor(x, [4, 6])),
