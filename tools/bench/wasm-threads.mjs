@@ -66,6 +66,8 @@ import { resolveObjectURL } from 'node:buffer';
 import os from 'node:os';
 import { Worker as NodeWorker } from 'node:worker_threads';
 import { fileURLToPath } from 'node:url';
+// static: a lazy import() of a workspace library fails nx's module-boundary lint for the whole project
+import { initBackend } from '@metaseries/core';
 
 const argv = process.argv.slice(2);
 const arg = (name, fallback) => {
@@ -169,7 +171,6 @@ async function child(mode) {
   step('import');
   const tf = await import('@tensorflow/tfjs-core');
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const { initBackend } = await import('@metaseries/core');
   const { B, makeRecords, buildWorkload, workloadTargets, workloadTensors } = await import('./models.mjs');
   const threads = mode === 'simd' ? 0 : Number(mode.slice(1));
   let restore = () => {};
