@@ -120,6 +120,11 @@ if (existsSync(cacheFile)) {
   }
 }
 
+if (render && cache.size === 0) {
+  process.stderr.write(`azure-pdm: --render found no cached fits in ${cacheFile} (give --cache FILE of an earlier run)\n`);
+  process.exit(2);
+}
+
 /** Machine-level folds of seed s, each with its validation machines (a fifth of the rest). */
 function foldsOf(seed) {
   return groupKFold(labelled, { k: folds, groupBy: 'group', seed }).map(({ train, test }, f) => {
