@@ -116,12 +116,13 @@ describe('metaseries', () => {
     expect(cli('predict', '--model', 'model', '--input', 'new.jsonl', '--predictor', 'gpu').status).toBe(2);
   });
 
-  it('compares strategies on one split with intervals and writes the report', () => {
-    const r = cli('compare', '--config', 'config.yaml', '--fusion', 'none,early', '--report', 'cmp.html', '--json');
+  it('compares strategies on one split with intervals of the chosen metric and writes the report', () => {
+    const r = cli('compare', '--config', 'config.yaml', '--fusion', 'none,early', '--metric', 'balanced_accuracy', '--report', 'cmp.html', '--json');
     expect(r.status).toBe(0);
     const c = json(r);
     expect(c.rows.map((x: any) => x.model)).toEqual(['none', 'early']);
-    expect(c.rows[0].intervals.accuracy.high).toBeGreaterThanOrEqual(c.rows[0].intervals.accuracy.low);
+    expect(Object.keys(c.rows[0].intervals)).toEqual(['balanced_accuracy']);
+    expect(c.rows[0].intervals.balanced_accuracy.high).toBeGreaterThanOrEqual(c.rows[0].intervals.balanced_accuracy.low);
     expect(readFileSync(path.join(dir, 'cmp.html'), 'utf8')).toContain('<svg');
   });
 
@@ -192,6 +193,8 @@ describe('metaseries', () => {
       expect(cli('train', '--config').status).toBe(2);
       expect(cli('frobnicate').status).toBe(2);
       expectBadInput(cli('compare', '--config', 'config.yaml', '--fusion', 'early,magic'), 'CLI_USAGE', /field --fusion: saw "early,magic"/);
+      expectBadInput(cli('compare', '--config', 'config.yaml', '--metric', 'pr_auc,accuracy'), 'CLI_USAGE', /field --metric/);
+      expectBadInput(cli('compare', '--config', 'config.yaml', '--metric', 'prauc'), 'CLI_USAGE', /field --metric: saw "prauc"/);
     });
   });
 });
