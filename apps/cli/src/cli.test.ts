@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -149,8 +149,13 @@ describe('metaseries', () => {
   it('ships example configs that parse (paths, keys, values)', async () => {
     const { loadRunConfig } = await import('@metaseries/pipeline');
     const examples = path.resolve(path.dirname(main), '../../../examples');
-    for (const name of ['machine-type', 'age-threshold', 'operating-mode', 'basicmotions', 'azure-pdm', 'japanesevowels', 'natops', 'racketsports', 'gunpoint', 'italypowerdemand', 'arrowhead', 'plaid']) {
-      const config = await loadRunConfig(path.join(examples, name, 'config.yaml'));
+    // every config*.yaml of every example, so a new one cannot ship unparsed
+    const files = readdirSync(examples, { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .flatMap((d) => readdirSync(path.join(examples, d.name)).filter((f) => /^config.*\.ya?ml$/.test(f)).map((f) => path.join(examples, d.name, f)));
+    expect(files.length).toBeGreaterThanOrEqual(13); // 12 examples, azure-pdm with two tasks
+    for (const file of files) {
+      const config = await loadRunConfig(file);
       expect(config.data.scenario ?? config.data.series).toBeDefined();
     }
   });
