@@ -159,6 +159,10 @@ export interface ClassificationDetails {
   perClass: PerClass;
   roc?: Array<{ fpr: number; tpr: number; threshold: number }>;
   pr?: Array<{ recall: number; precision: number }>;
+  /** Multiclass: one-vs-rest AUROC of each class (NaN for a class absent from `yTrue`); their mean is `auroc`. */
+  perClassAuroc?: number[];
+  /** Multiclass: one-vs-rest average precision of each class (NaN when absent); their mean is `pr_auc`. */
+  perClassPrAuc?: number[];
   reliability: Array<{ bin: number; confidence: number; accuracy: number; count: number }>;
 }
 
@@ -211,17 +215,19 @@ export function classificationMetrics(yTrue: readonly number[], probabilities: r
     details.roc = rocCurve(pos, s);
     details.pr = prCurve(pos, s);
   } else {
-    const aucs: number[] = [];
-    const aps: number[] = [];
+    const aucs = new Array<number>(k).fill(NaN);
+    const aps = new Array<number>(k).fill(NaN);
     for (let c = 0; c < k; c++) {
       if (!present[c]) continue;
       const pos = yTrue.map((t) => t === c);
       const s = probabilities.map((r) => r[c]!);
-      aucs.push(auroc(pos, s));
-      aps.push(averagePrecision(pos, s));
+      aucs[c] = auroc(pos, s);
+      aps[c] = averagePrecision(pos, s);
     }
     values.auroc = mean(aucs.filter((a) => !Number.isNaN(a)));
     values.pr_auc = mean(aps.filter((a) => !Number.isNaN(a)));
+    details.perClassAuroc = aucs;
+    details.perClassPrAuc = aps;
     // multiclass Brier: mean over records of the squared distance to the one-hot target
     values.brier = probabilities.reduce((a, r, i) => a + r.reduce((s, p, c) => s + (p - (c === yTrue[i] ? 1 : 0)) ** 2, 0), 0) / n;
   }
