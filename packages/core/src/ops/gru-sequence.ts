@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
   getKernel,
-  registerGradient,
   registerKernel,
   type KernelConfig,
   type NamedAttrMap,
@@ -10,6 +9,7 @@ import {
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
 import { gruGatesFor } from './gru-gates-module.js';
+import { runSequenceOp } from './sequence-op.js';
 
 /*
  * A whole GRU sequence as one kernel (forward) and one kernel (backward through time), the GRU
@@ -453,7 +453,6 @@ function backwardConfig(backendName: string): KernelConfig {
 }
 
 const registeredFor = new Set<string>();
-let gradientRegistered = false;
 
 /** Registers the fused GRU kernels for a backend (done by `initBackend`). */
 export function registerGruSequenceKernels(backendName: string): void {
@@ -461,42 +460,6 @@ export function registerGruSequenceKernels(backendName: string): void {
   registerKernel(forwardConfig(backendName));
   registerKernel(backwardConfig(backendName));
   registeredFor.add(backendName);
-  if (!gradientRegistered) {
-    registerGradient({
-      kernelName: GRU_SEQUENCE,
-      inputsToSave: ['x', 'kernel', 'recurrentKernel', 'bias', 'mask'],
-      outputsToSave: [true, true],
-      gradFunc: (dys, saved, attrs) => {
-        const [x, kernel, recurrentKernel, , mask, seq, gates] = saved;
-        const dy = (Array.isArray(dys) ? dys[0] : dys) ?? tf.zerosLike(seq!);
-        // All four gradients come from one kernel run, here and not inside the lambdas: the tape
-        // runs each lambda in its own tidy, which would dispose the siblings.
-        const g = tf
-          .engine()
-          .runKernel(
-            GRU_SEQUENCE_GRAD,
-            {
-              dy,
-              x: x!,
-              kernel: kernel!,
-              recurrentKernel: recurrentKernel!,
-              mask: mask!,
-              seq: seq!,
-              gates: gates!,
-            },
-            { recurrentActivation: isHard(attrs) ? 'hardSigmoid' : 'sigmoid' },
-          ) as tf.Tensor[];
-        return {
-          x: () => g[0]!,
-          kernel: () => g[1]!,
-          recurrentKernel: () => g[2]!,
-          bias: () => g[3]!,
-          mask: () => tf.zerosLike(mask!),
-        };
-      },
-    });
-    gradientRegistered = true;
-  }
 }
 
 /**
@@ -521,12 +484,5 @@ export function gruSequence(
 ): tf.Tensor3D {
   registerGruSequenceKernels(tf.getBackend());
   const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
-  const [seq] = tf
-    .engine()
-    .runKernel(
-      GRU_SEQUENCE,
-      { x, kernel, recurrentKernel, bias, mask: m },
-      { recurrentActivation },
-    ) as tf.Tensor[];
-  return seq as tf.Tensor3D;
+  return runSequenceOp(GRU_SEQUENCE, GRU_SEQUENCE_GRAD, ['gates'], { x, kernel, recurrentKernel, bias, mask: m }, { recurrentActivation });
 }

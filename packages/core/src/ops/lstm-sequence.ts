@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { getKernel, registerGradient, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { getKernel, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { runSequenceOp } from './sequence-op.js';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
 import { lstmGatesFor } from './lstm-gates-module.js';
@@ -253,7 +254,6 @@ function backwardConfig(backendName: string): KernelConfig {
 }
 
 const registeredFor = new Set<string>();
-let gradientRegistered = false;
 
 /** Registers the fused LSTM kernels for a backend (done by `initBackend`). */
 export function registerLstmSequenceKernels(backendName: string): void {
@@ -261,29 +261,6 @@ export function registerLstmSequenceKernels(backendName: string): void {
   registerKernel(forwardConfig(backendName));
   registerKernel(backwardConfig(backendName));
   registeredFor.add(backendName);
-  if (!gradientRegistered) {
-    registerGradient({
-      kernelName: LSTM_SEQUENCE,
-      inputsToSave: ['x', 'kernel', 'recurrentKernel', 'bias', 'mask'],
-      outputsToSave: [true, true, true],
-      gradFunc: (dys, saved) => {
-        const [x, kernel, recurrentKernel, , mask, seq, cells, gates] = saved;
-        const dy = (Array.isArray(dys) ? dys[0] : dys) ?? tf.zerosLike(seq!);
-        // All four gradients come from one kernel run. Computed here, not inside the lambdas: the
-        // tape runs each lambda in its own tidy, which would dispose the siblings.
-        const g = tf.engine().runKernel(LSTM_SEQUENCE_GRAD, { dy, x: x!, kernel: kernel!, recurrentKernel: recurrentKernel!, mask: mask!, seq: seq!, cells: cells!, gates: gates! }) as tf.Tensor[];
-        const all = () => g;
-        return {
-          x: () => all()[0]!,
-          kernel: () => all()[1]!,
-          recurrentKernel: () => all()[2]!,
-          bias: () => all()[3]!,
-          mask: () => tf.zerosLike(mask!),
-        };
-      },
-    });
-    gradientRegistered = true;
-  }
 }
 
 /**
@@ -299,6 +276,5 @@ export function registerLstmSequenceKernels(backendName: string): void {
 export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, mask?: tf.Tensor2D): tf.Tensor3D {
   registerLstmSequenceKernels(tf.getBackend());
   const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
-  const [seq] = tf.engine().runKernel(LSTM_SEQUENCE, { x, kernel, recurrentKernel, bias, mask: m }) as tf.Tensor[];
-  return seq as tf.Tensor3D;
+  return runSequenceOp(LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, ['cells', 'gates'], { x, kernel, recurrentKernel, bias, mask: m });
 }
