@@ -27,7 +27,7 @@ export function registerCompare(program: Command, run: RunAction): void {
     .option('--ablate', "also train without each metadata/context field in turn (with the config's fusion)")
     .option('-m, --metric <name>', 'metric of the intervals and the ablation, e.g. pr_auc with rare positives (default: accuracy, or rmse for regression)')
     .option('-r, --report <file>', 'HTML report to write', 'compare-report.html')
-    .addHelpText('after', '\nExamples:\n  $ metaseries compare --config examples/machine-type/config.yaml --fusion none,early,attention --ablate\n  $ metaseries compare --config examples/azure-pdm/config.yaml --fusion none,early,film --ablate --metric pr_auc')
+    .addHelpText('after', '\nExample:\n  $ metaseries compare --config examples/machine-type/config.yaml --fusion none,early,attention --ablate\n  $ metaseries compare --config examples/azure-pdm/config.yaml --fusion none,early,film --ablate --metric pr_auc')
     .action((opts: CompareCliOptions) =>
       run(opts, async (io) => {
         const { loadRunConfig, compare } = await import('@metaseries/pipeline');
