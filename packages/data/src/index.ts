@@ -26,3 +26,5 @@ export { slidingWindows, defaultSlidingWindowOptions } from './window/sliding-wi
 export type { SlidingWindowOptions, WindowLabel } from './window/sliding-windows.js';
 export { generateScenario, SCENARIOS, defaultScenarioOptions } from './synthetic/scenarios.js';
 export type { ScenarioName, ScenarioOptions, ScenarioInfo } from './synthetic/scenarios.js';
+export { augmentRecord, augmentRecords, augmentsAnything, resolveAugmentOptions, splineCurve, defaultAugmentOptions } from './augment/augment-series.js';
+export type { AugmentOptions } from './augment/augment-series.js';

@@ -17,6 +17,7 @@ export type {
   TrainConfig,
   EarlyStoppingConfig,
   LrScheduleConfig,
+  AugmentConfig,
   MonitorMetric,
 } from './config/run-config.js';
 export type { ConfigProblem } from './config/config-problems.js';

@@ -173,6 +173,18 @@ const lrSchedule = z.strictObject({
   warmupEpochs: z.number().int().min(0).default(0),
 });
 
+const nonNegative = z.number().min(0);
+const augment = z.strictObject({
+  jitter: nonNegative.default(0),
+  scale: nonNegative.default(0),
+  magnitudeWarp: nonNegative.default(0),
+  timeWarp: nonNegative.default(0),
+  knots: positiveInt.default(4),
+  windowSlice: z.number().gt(0).max(1).default(1),
+  windowWarp: fraction.default(0),
+  probability: z.number().min(0).max(1).default(1),
+});
+
 const train = z
   .strictObject({
   epochs: positiveInt.default(50),
@@ -186,6 +198,7 @@ const train = z
   clipNorm: z.number().gt(0).nullable().default(null),
   calibrate: z.boolean().default(true),
   refit: z.boolean().default(false),
+  augment: augment.prefault({}),
   checkpointEvery: z.number().int().min(0).default(0),
   checkpointDir: z.string().min(1).nullable().default(null),
   shuffle: z.boolean().default(true),

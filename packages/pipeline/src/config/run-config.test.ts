@@ -84,6 +84,15 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
     expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { earlyStopping: { monitor: 'train_loss' } } }))[0]!.expected).toContain('"loss"');
   });
 
+  it('takes train.augment with every transform off by default, naming a bad amount by its key path', () => {
+    expect(defaultRunConfig.train.augment).toEqual({ jitter: 0, scale: 0, magnitudeWarp: 0, timeWarp: 0, knots: 4, windowSlice: 1, windowWarp: 0, probability: 1 });
+    const c = parseRunConfig({ data: { series: { path: 'a' } }, train: { augment: { jitter: 0.05, windowSlice: 0.9 } } }, { baseDir: '/' });
+    expect(c.train.augment).toMatchObject({ jitter: 0.05, windowSlice: 0.9, timeWarp: 0 });
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { augment: { windowSlice: 1.5 } } }))[0]).toMatchObject({ path: 'train.augment.windowSlice', value: 1.5 });
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { augment: { jitter: -0.1 } } }))[0]).toMatchObject({ path: 'train.augment.jitter', value: -0.1 });
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { augment: { warp: 0.1 } } }))[0]).toMatchObject({ path: 'train.augment.warp' });
+  });
+
   it('rejects unknown keys by their path', () => {
     const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a', colums: ['x'] } }, model: { encoderr: 'lstm' } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['data.series.colums', 'model.encoderr']);

@@ -205,6 +205,30 @@ export interface LrScheduleConfig {
   warmupEpochs: number;
 }
 
+/**
+ * `train.augment`: training-time augmentation of the (normalised) series of each training batch,
+ * drawn anew every epoch from `train.seed`; validation, test and prediction never see it. Every
+ * transform is off by default; each one set applies to an augmented record (data's `augmentRecord`).
+ */
+export interface AugmentConfig {
+  /** Standard deviation of Gaussian noise added to every observed value, in standard deviations of the training data. Default: `0` (off). */
+  jitter: number;
+  /** Standard deviation of a factor N(1, σ²) per record and channel that multiplies the channel. Default: `0` (off). */
+  scale: number;
+  /** Standard deviation of the knots of a smooth multiplicative curve per channel (magnitude warping). Default: `0` (off). */
+  magnitudeWarp: number;
+  /** Standard deviation of the knots of a smooth speed curve the series is resampled along (time warping). Default: `0` (off). */
+  timeWarp: number;
+  /** Interior knots of the warping curves. Default: `4`. */
+  knots: number;
+  /** Share of the series, in (0, 1], kept by a random crop stretched back to full length (window slicing). Default: `1` (off). */
+  windowSlice: number;
+  /** Share of the series, in [0, 1), in a random window played at half or double speed (window warping). Default: `0` (off). */
+  windowWarp: number;
+  /** Probability that a training record is augmented in a given epoch. Default: `1`. */
+  probability: number;
+}
+
 /** `train`. */
 export interface TrainConfig {
   /** Maximum epochs. Default: `50`. */
@@ -245,6 +269,8 @@ export interface TrainConfig {
    * checkpoints cover the first run only (a resumed run repeats the refit). Default: `false`.
    */
   refit: boolean;
+  /** Training-time augmentation of the series. Default: every transform off. */
+  augment: AugmentConfig;
   /**
    * Threads computing each batch's gradients (data parallel, Node only): the batch is cut into
    * one shard per thread, worker threads hold model replicas, and the averaged gradient is the

@@ -1,5 +1,5 @@
-import { MetaseriesError, type Dataset, type DatasetSchema, type SeriesRecord, type TensorData, type TensorDataMap } from '@metaseries/core';
-import { alignDatasetContext, applyNormaliser, asTrainIndices, batchSeries, fitNormaliser, type NormaliserState } from '@metaseries/data';
+import { MetaseriesError, type Dataset, type DatasetSchema, type Rng, type SeriesRecord, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { alignDatasetContext, applyNormaliser, asTrainIndices, augmentRecords, augmentsAnything, batchSeries, fitNormaliser, type AugmentOptions, type NormaliserState } from '@metaseries/data';
 import { LabelEncoder, MetadataEncoder, type EncodedSchema, type LabelEncoderState, type MetadataEncoderState } from '@metaseries/encoders';
 import { predictionOutputName, type ModelConfigInput } from '@metaseries/fusion';
 import type { ModelSectionConfig, NormaliseConfig } from '../config/run-config.js';
@@ -140,11 +140,15 @@ export class FittedPreprocessing {
    * Model inputs of `records` by input name: `series` and `mask` (normalised, padded at the end
    * or truncated to the fitted length by data's `batchSeries`), `meta_*`, `ctx_*`.
    */
-  inputs(records: readonly SeriesRecord[]): TensorDataMap {
+  inputs(records: readonly SeriesRecord[], options: { augment?: AugmentOptions; rng?: Rng } = {}): TensorDataMap {
     const T = this.state.timeSteps;
+    let normalised = applyNormaliser(this.state.normaliser, records);
+    // Training-time augmentation acts on the normalised series (its amounts are in standard
+    // deviations) and moves aligned context with the steps, so the encoders read the moved context.
+    if (options.augment && options.rng && augmentsAnything(options.augment)) normalised = augmentRecords(normalised, options.augment, options.rng);
     // Keep the first T steps, as the encoders do for context, so series and context stay aligned.
-    const { series, mask } = batchSeries(applyNormaliser(this.state.normaliser, records), { timeSteps: T, truncate: 'end' });
-    return { series, mask, ...this.metadata.transform(records, { timeSteps: T }) };
+    const { series, mask } = batchSeries(normalised, { timeSteps: T, truncate: 'end' });
+    return { series, mask, ...this.metadata.transform(options.augment ? normalised : records, { timeSteps: T }) };
   }
 
   /** Training targets `[B, outputs]` of `records`. */

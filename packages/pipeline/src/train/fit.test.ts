@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRng, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { parseRunConfig, type RunConfigInput } from '../config/run-config.js';
+import { jest } from '@jest/globals';
+import { FittedPreprocessing } from '../preprocess/fitted-preprocessing.js';
 import { fit, loadRunData } from './fit.js';
 
 /** The same waveform means a different class depending on the machine type. */
@@ -78,6 +80,33 @@ describe('fit', () => {
     expect(refit.bundle.preprocessing).not.toEqual(plain.bundle.preprocessing);
     expect(refit.metrics.test).not.toEqual(plain.metrics.test);
     expect(refit.metrics.test!.accuracy).toBeGreaterThan(0.5);
+  });
+
+  it('augments training batches only: reproducible per seed, learns, and never touches validation or test records', async () => {
+    const data = machineDataset(160, 8);
+    const augment = { jitter: 0.1, scale: 0.1, timeWarp: 0.2, windowSlice: 0.9 };
+    const seen: number[][] = [];
+    const prepInputs = FittedPreprocessing.prototype.inputs;
+    const spy = jest.spyOn(FittedPreprocessing.prototype, 'inputs').mockImplementation(function (this: FittedPreprocessing, recs, options) {
+      if (options?.augment) seen.push(recs.map((r) => Number(r.id.slice(1))));
+      return prepInputs.call(this, recs, options);
+    });
+    try {
+      const plain = await fit(config({ epochs: 6 }), data);
+      expect(seen).toEqual([]);
+      const a = await fit(config({ epochs: 6, augment }), data);
+      const b = await fit(config({ epochs: 6, augment }), data);
+      const ids = (idx: readonly number[]) => new Set(idx.map((i) => i));
+      const trainIds = ids(a.split.train);
+      // every augmented batch holds training records only (ids r<i> are the labelled indices here)
+      expect(seen.length).toBeGreaterThan(0);
+      expect(seen.flat().every((i) => trainIds.has(i))).toBe(true);
+      expect(b.history.epochs).toEqual(a.history.epochs);
+      expect(a.history.epochs.map((e) => e.loss)).not.toEqual(plain.history.epochs.map((e) => e.loss));
+      expect(a.metrics.test!.accuracy).toBeGreaterThan(0.7);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('resumes from the checkpoint after an interruption and reaches the metrics of an uninterrupted run', async () => {

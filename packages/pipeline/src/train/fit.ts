@@ -1,5 +1,5 @@
 import { createRng, initBackend, MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
-import { alignDatasetContext, generateScenario, loadDataset, splitDataset, type DataConfig as LoaderConfig, type Split } from '@metaseries/data';
+import { alignDatasetContext, augmentsAnything, generateScenario, loadDataset, splitDataset, type DataConfig as LoaderConfig, type Split } from '@metaseries/data';
 import { buildModel } from '@metaseries/fusion';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataSourcesConfig, RunConfig } from '../config/run-config.js';
@@ -259,18 +259,21 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   return { bundle, metrics, history, split, ...(refitHistory && { refitHistory }) };
 }
 
-/** The training batches of `records`: seeded shuffle per epoch, class weights from `config`. */
+/** The training batches of `records`: seeded shuffle and augmentation per epoch, class weights from `config`. */
 function batchSource(config: RunConfig, prep: FittedPreprocessing, records: readonly SeriesRecord[]): BatchSource {
   const weightOf = classWeightsOf(config, prep, records);
-  const { batchSize, shuffle, seed } = config.train;
+  const { batchSize, shuffle, seed, augment } = config.train;
+  const augmenting = augmentsAnything(augment);
   return {
     batchCount: Math.ceil(records.length / batchSize),
     *batches(epoch: number): Iterable<TrainingBatch> {
       const order = records.map((_, i) => i);
       if (shuffle) createRng(seed * 7919 + epoch).shuffle(order);
+      // its own stream per epoch, so a run resumed from a checkpoint draws what the first run drew
+      const rng = augmenting ? createRng(seed * 104729 + epoch * 31 + 17) : undefined;
       for (let s = 0; s < order.length; s += batchSize) {
         const recs = order.slice(s, s + batchSize).map((i) => records[i]!);
-        yield { inputs: prep.inputs(recs), y: prep.targets(recs), ...(weightOf && { weights: Float32Array.from(recs, weightOf) }) };
+        yield { inputs: rng ? prep.inputs(recs, { augment, rng }) : prep.inputs(recs), y: prep.targets(recs), ...(weightOf && { weights: Float32Array.from(recs, weightOf) }) };
       }
     },
   };
