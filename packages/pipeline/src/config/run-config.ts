@@ -150,7 +150,12 @@ export interface SplitConfig {
   strategy: 'random' | 'stratified' | 'group' | 'stratified-group';
   /** Group column for group strategies (no group lands in two splits). Default: none; required by group strategies. */
   groupBy?: string;
-  /** Fraction of records for validation. Default: `0.15`. */
+  /**
+   * Fraction of records for validation. `0` trains on every record of the training data with no
+   * validation split: early stopping and reduce-on-plateau may then watch only the training loss
+   * (`monitor: loss`), there is no calibration and `metrics.valid` is empty — the protocol of
+   * published results on tiny sets, once settings were chosen with a validation share. Default: `0.15`.
+   */
   valid: number;
   /** Fraction for test (ignored when `data.test` is given). Default: `0.15`. */
   test: number;

@@ -109,6 +109,21 @@ describe('fit', () => {
     }
   });
 
+  it('trains on every record with split.valid 0 when only the training loss is watched, and names a key that watches validation', async () => {
+    const data = machineDataset(120, 9);
+    const noValid = (train: RunConfigInput['train']) => parseRunConfig({ ...config(train), split: { valid: 0, test: 0.2, seed: 1 } } as RunConfigInput);
+    const r = await fit(noValid({ epochs: 10, earlyStopping: { monitor: 'loss', patience: 10 }, lrSchedule: { type: 'reduce-on-plateau', monitor: 'loss', patience: 5 } }), data);
+    expect(r.split.valid).toEqual([]);
+    expect(r.split.train.length + r.split.test.length).toBe(120);
+    expect(r.metrics.valid).toEqual({});
+    expect(r.bundle.preprocessing.temperature).toBe(1);
+    expect(r.history.epochs.every((e) => Object.keys(e).every((k) => !k.startsWith('val_')))).toBe(true);
+    expect(r.metrics.test!.accuracy).toBeGreaterThan(0.7);
+    await expect(fit(noValid({ epochs: 2, earlyStopping: { monitor: 'val_loss' } }), data)).rejects.toMatchObject({ code: 'CONFIG_INVALID', details: { field: 'train.earlyStopping.monitor', value: 'val_loss' } });
+    await expect(fit(noValid({ epochs: 2, earlyStopping: false, lrSchedule: { type: 'reduce-on-plateau' } }), data)).rejects.toMatchObject({ details: { field: 'train.lrSchedule.monitor' } });
+    await expect(fit(noValid({ epochs: 2, earlyStopping: false, refit: true }), data)).rejects.toMatchObject({ details: { field: 'train.refit' } });
+  });
+
   it('resumes from the checkpoint after an interruption and reaches the metrics of an uninterrupted run', async () => {
     const data = machineDataset(120, 6);
     const cfg = config({ epochs: 4, checkpointEvery: 1 });

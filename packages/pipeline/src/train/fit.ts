@@ -167,9 +167,10 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   await initBackend(config.train.backend === 'auto' ? {} : { backend: config.train.backend });
   phase('loading data');
   const { schema, labelled, split, train, valid, test } = await splitRunData(config, dataset, options.split);
-  if (train.length === 0 || valid.length === 0) {
+  if (train.length === 0 || (valid.length === 0 && config.split.valid > 0)) {
     throw new MetaseriesError('PIPELINE_SPLIT_EMPTY', `the split left ${train.length} training and ${valid.length} validation records`, { field: 'split', value: labelled.length, expected: 'enough labelled records for train and valid' });
   }
+  if (valid.length === 0) checkNothingWatchesValidation(config);
 
   const checkpointDir = options.checkpointDir ?? config.train.checkpointDir ?? undefined;
   const resume = checkpointDir ? await readCheckpoint(checkpointDir) : undefined;
@@ -188,7 +189,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     train: config.train,
     source,
     outputName: prep.state.outputName,
-    validate: async (m) => scoreRecords(m, prep, valid, predictBatch),
+    validate: async (m) => (valid.length ? scoreRecords(m, prep, valid, predictBatch) : {}),
     signal: options.signal,
     onProgress: emit,
     ...(checkpointDir && config.train.checkpointEvery > 0 && { checkpoint: { dir: checkpointDir, every: config.train.checkpointEvery, preprocessing: prep.toJSON() } }),
@@ -210,7 +211,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     // keep T = 1 unless it lowers the validation NLL (it always should; guards degenerate splits)
     if (Number.isFinite(fitted.temperature) && fitted.nllAfter < fitted.nllBefore && !(noErrors && fitted.temperature < 1)) prep.state.temperature = fitted.temperature;
   }
-  const validMetrics = scoreRecords(model, prep, valid, predictBatch);
+  const validMetrics = valid.length ? scoreRecords(model, prep, valid, predictBatch) : {};
   let refitHistory: TrainingHistory | undefined;
   let finalPrep = prep;
   if (config.train.refit) {
@@ -257,6 +258,22 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   };
   emit({ type: 'done', epoch: history.epochs.length, epochs: config.train.epochs, batch: 0, batches: source.batchCount, metrics: metrics.valid, etaSeconds: 0, message: 'done' });
   return { bundle, metrics, history, split, ...(refitHistory && { refitHistory }) };
+}
+
+/**
+ * With `split.valid: 0` there is no validation split: early stopping and the schedule may watch
+ * only the training loss (`CONFIG_INVALID` names the key that watches a validation metric), and
+ * a refit would repeat the same training.
+ */
+function checkNothingWatchesValidation(config: RunConfig): void {
+  const { earlyStopping: es, lrSchedule, refit } = config.train;
+  const watching: Array<[string, string]> = [];
+  if (es && es.monitor !== 'loss') watching.push(['train.earlyStopping.monitor', es.monitor]);
+  if (lrSchedule.type === 'reduce-on-plateau' && lrSchedule.monitor !== 'loss') watching.push(['train.lrSchedule.monitor', lrSchedule.monitor]);
+  for (const [field, monitor] of watching) {
+    throw new MetaseriesError('CONFIG_INVALID', `split.valid is 0, so there is no validation split for ${monitor}: watch the training loss (monitor: loss) or keep a validation share`, { field, value: monitor, expected: 'loss' });
+  }
+  if (refit) throw new MetaseriesError('CONFIG_INVALID', 'split.valid is 0: every training record is already in the training split, so refit would repeat the same training', { field: 'train.refit', value: true, expected: 'false' });
 }
 
 /** The training batches of `records`: seeded shuffle and augmentation per epoch, class weights from `config`. */
