@@ -14,10 +14,15 @@ export interface ApplyMetadataEncodersOptions {
   exclude?: readonly string[];
   /** Base seed of the embedding initialisers (each field gets `seed + its position`). Default: `42`. */
   seed?: number;
+  /**
+   * Prefix of the encoder layers' names, so that several sets of encoders (the members of an
+   * ensemble) can read the same inputs in one model. Default: `''` (`embed_<field>`, `bag_<field>`).
+   */
+  namePrefix?: string;
 }
 
 /** Defaults of {@link ApplyMetadataEncodersOptions}. */
-export const defaultApplyMetadataEncodersOptions: Required<ApplyMetadataEncodersOptions> = { exclude: [], seed: 42 };
+export const defaultApplyMetadataEncodersOptions: Required<ApplyMetadataEncodersOptions> = { exclude: [], seed: 42, namePrefix: '' };
 
 /** Which layer turns a field's input into its vector. */
 type EncoderLayerKind = 'embedding' | 'bag' | 'identity';
@@ -82,14 +87,14 @@ export function applyMetadataEncoders(
           const emb = tfl.layers.embedding({
             inputDim: field.cardinality ?? inWidth,
             outputDim: field.width,
-            name: `embed_${safe}`,
+            name: `${o.namePrefix}embed_${safe}`,
             embeddingsInitializer: tfl.initializers.randomUniform({ minval: -0.05, maxval: 0.05, seed: o.seed + position }),
           });
-          out = tfl.layers.flatten({ name: `embed_${safe}_flat` }).apply(emb.apply(input)) as tfl.SymbolicTensor;
+          out = tfl.layers.flatten({ name: `${o.namePrefix}embed_${safe}_flat` }).apply(emb.apply(input)) as tfl.SymbolicTensor;
           break;
         }
         case 'bag':
-          out = new BagEmbedding({ units: field.width, seed: o.seed + position, name: `bag_${safe}` }).apply(input) as tfl.SymbolicTensor;
+          out = new BagEmbedding({ units: field.width, seed: o.seed + position, name: `${o.namePrefix}bag_${safe}` }).apply(input) as tfl.SymbolicTensor;
           break;
         case 'identity':
           if (inWidth !== field.width) {

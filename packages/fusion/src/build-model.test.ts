@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
-import { buildModel, ENCODERS, FUSIONS, trainingTargets } from './index.js';
+import { buildModel, ENCODERS, FUSIONS, lossOutputIndexes, trainingTargets } from './index.js';
 import { feed, TINY_T, tinyBatch, tinyConfig, tinySchema } from './testing/tiny-fixture.js';
 
 const T = TINY_T;
@@ -56,4 +56,48 @@ it('trains: the loss falls on a learnable toy task', async () => {
   const history = await model.fit(feed(model, data), targets, { epochs: 30, verbose: 0, batchSize: 8 });
   const loss = history.history.loss as number[];
   expect(loss[loss.length - 1]).toBeLessThan(loss[0] * 0.7);
+});
+
+describe('ensemble', () => {
+  it('averages independently initialised members, saves and loads exactly, and trains each member on its own loss', async () => {
+    const data = batch([6, 4, 1, 3], 0, 11);
+    const single = buildModel({ ...tiny, encoder: 'fcn', fusion: 'attention' }, schema, { seed: 3 });
+    const model = buildModel({ ...tiny, encoder: 'fcn', fusion: 'attention', ensemble: 3 }, schema, { seed: 3 });
+    expect(model.outputNames).toEqual(['probabilities', 'attention', 'probabilities_member_1', 'probabilities_member_2', 'probabilities_member_3']);
+    expect(lossOutputIndexes(model, 'probabilities')).toEqual([2, 3, 4]);
+    expect(lossOutputIndexes(single, 'probabilities')).toEqual([0]);
+    expect(model.countParams()).toBe(3 * single.countParams());
+    const [mean, attention, ...members] = predictAll(model, data);
+    // member 1 is the single model (same seeds); the others differ from it
+    const [singleOut] = predictAll(single, data);
+    expect(Array.from(members[0]!.dataSync())).toEqual(Array.from(singleOut!.dataSync()).map((v) => expect.closeTo(v, 6)));
+    expect(Array.from(members[1]!.dataSync())).not.toEqual(Array.from(members[0]!.dataSync()));
+    const byHand = tf.div(tf.addN(members), 3);
+    expect(tf.max(tf.abs(tf.sub(byHand, mean!))).dataSync()[0]).toBeLessThan(1e-6);
+    expect(attention!.shape).toEqual([4, 2, T]);
+    // averaged attention weights still sum to 1 over the real steps
+    tf.sum(attention!, -1).dataSync().forEach((s) => expect(s).toBeCloseTo(1, 5));
+
+    let artifacts: tf.io.ModelArtifacts | undefined;
+    await model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    const loaded = await tfl.loadLayersModel(tf.io.fromMemory(artifacts!));
+    const again = predictAll(loaded, data);
+    expect(Array.from(again[0]!.dataSync())).toEqual(Array.from(mean!.dataSync()));
+
+    // model.fit trains the members (the averaged output and the attention carry no loss)
+    const y = tf.oneHot(tf.cast(tf.mod(tf.reshape(data.meta_kind, [-1]), 3), 'int32') as tf.Tensor1D, 3);
+    const history = await model.fit(feed(model, data), trainingTargets(model, y, T), { epochs: 3, verbose: 0, batchSize: 4 });
+    expect(Object.keys(history.history)).toEqual(expect.arrayContaining(['probabilities_member_1_loss', 'probabilities_loss']));
+    expect((history.history.probabilities_loss as number[]).every((l) => l === 0)).toBe(true);
+    tf.dispose([mean!, attention!, ...members, singleOut!, byHand, ...again, y]);
+    model.dispose();
+    single.dispose();
+    loaded.dispose();
+  });
+
+  it('rejects an ensemble size that is not an integer in [1, 32], naming the key', () => {
+    expect(() => buildModel({ ...tiny, ensemble: 0 }, schema)).toThrow(expect.objectContaining({ code: 'FUSION_INVALID_CONFIG', details: expect.objectContaining({ field: 'ensemble' }) }));
+    expect(() => buildModel({ ...tiny, ensemble: 2.5 }, schema)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'ensemble' }) }));
+    expect(() => buildModel({ ...tiny, ensemble: 33 }, schema)).toThrow(expect.objectContaining({ details: expect.objectContaining({ field: 'ensemble' }) }));
+  });
 });

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError, TASKS, type Task } from '@metaseries/core';
 import type { EncodedSchema } from '@metaseries/encoders';
-import { encodedInputs } from './encoded-inputs.js';
+import { encodeInputs, modelInputs, type EncodedInputs } from './encoded-inputs.js';
 import { Film } from './layers/film.js';
 import { MaskedPooling } from './layers/masked-pooling.js';
 import { MetadataAttentionPooling } from './layers/metadata-attention-pooling.js';
@@ -35,9 +35,9 @@ export const PREDICTION_OUTPUT = 'prediction';
 /** Name of the second output of an `attention` model: the weights `[B, heads, T]`. */
 export const ATTENTION_OUTPUT = 'attention';
 
-/** Loss of the `attention` output: nothing to learn there, so always zero. */
-function attentionLoss(_yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
-  return tf.mul(tf.sum(yPred, [1, 2]), 0);
+/** Loss of the `attention` output and of an ensemble's averaged output: nothing to learn there, so always zero. */
+function zeroLoss(_yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor {
+  return tf.mul(tf.sum(yPred, yPred.shape.slice(1).map((_, i) => i + 1)), 0);
 }
 
 const LOSS: Record<Task, string> = {
@@ -99,6 +99,11 @@ export function predictionOutputName(task: Task): string {
  *   `prediction` (linear, regression); for `attention` a second output `attention`: the weights
  *   `[B, heads, T]`, 0 on padded steps, summing to 1 over the real ones. Train such a model with
  *   {@link trainingTargets}.
+ * - `ensemble: N > 1`: N independently initialised members (metadata encoders, series encoder,
+ *   fusion and head each; member 1 is the single model's network) read the same inputs. The
+ *   prediction output is the mean of theirs (and `attention` the mean of their weights); each
+ *   member's own prediction is an extra output `<prediction>_member_<m>` that the training loss
+ *   reads ({@link lossOutputIndexes}): members learn independently, as in deep ensembles.
  *
  * Throws `FUSION_INVALID_CONFIG` (naming the key) for a bad config or a strategy that needs
  * static metadata the schema does not have, `FUSION_INVALID_SCHEMA` for a bad schema.
@@ -107,12 +112,73 @@ export function buildModel(configInput: ModelConfigInput, encoded: EncodedSchema
   const config = resolveModelConfig(configInput);
   const { seed, learningRate } = { ...defaultBuildModelOptions, ...options };
   checkSchema(encoded);
-  const seeds = new SeedSequence(seed);
   // `none` reads no static metadata: its inputs are left out (a model input that reaches no
   // output would not survive save → load).
   const staticFields = encoded.fields.filter((f) => f.scope === 'static').map((f) => f.name);
   const exclude = config.fusion === 'none' ? [...config.excludeFields, ...staticFields] : config.excludeFields;
-  const { inputs, series, mask, metadata, context } = encodedInputs(encoded, exclude, seed);
+  const made = modelInputs(encoded, exclude);
+  const outputName = predictionOutputName(encoded.task);
+  const members = config.ensemble;
+
+  const predictions: tfl.SymbolicTensor[] = [];
+  const attentions: tfl.SymbolicTensor[] = [];
+  for (let m = 0; m < members; m++) {
+    // member 1 keeps the seeds (and names) of a single model; the others draw their own
+    const memberSeed = seed + ENSEMBLE_SEED_STRIDE * m;
+    const encodedMember = encodeInputs(encoded, made, exclude, memberSeed, members > 1 ? `m${m + 1}_` : '');
+    const name = members > 1 ? ensembleMemberOutputName(outputName, m + 1) : outputName;
+    const { prediction, attention } = buildMember(config, encoded, encodedMember, new SeedSequence(memberSeed), name);
+    predictions.push(prediction);
+    if (attention) attentions.push(attention);
+  }
+  const average = (xs: tfl.SymbolicTensor[], name: string) => applyLayer(tfl.layers.average({ name }), xs);
+  const prediction = members > 1 ? average(predictions, outputName) : predictions[0]!;
+  const attention =
+    attentions.length === 0
+      ? null
+      : members > 1
+        ? average(attentions, ATTENTION_OUTPUT)
+        : applyLayer(tfl.layers.activation({ activation: 'linear', name: ATTENTION_OUTPUT }), attentions[0]!);
+
+  const outputs = [prediction, ...(attention ? [attention] : []), ...(members > 1 ? predictions : [])];
+  const model = tfl.model({ inputs: made.inputs, outputs, name: `metaseries_${config.encoder}_${config.fusion}${members > 1 ? `_x${members}` : ''}` });
+  const loss = LOSS[encoded.task];
+  const classification = encoded.task !== 'regression';
+  // an ensemble trains each member on its own loss (independent members, as in deep ensembles);
+  // the averaged output and the attention weights carry none
+  const losses = model.outputNames.map((n) => (n === ATTENTION_OUTPUT || (members > 1 && n === outputName) ? zeroLoss : loss));
+  model.compile({
+    optimizer: tf.train.adam(learningRate),
+    // tfjs-layers accepts names and functions mixed in one list; its typing does not.
+    loss: losses.length > 1 ? (losses as unknown as string[]) : loss,
+    metrics: classification ? (losses.length > 1 ? { [outputName]: 'accuracy' } : ['accuracy']) : undefined,
+  });
+  return model;
+}
+
+/** Seeds of ensemble member m (0-based) start `m` strides above the model's seed. */
+const ENSEMBLE_SEED_STRIDE = 100_003;
+
+/** Name of the output of ensemble member `m` (1-based), e.g. `probabilities_member_2`. */
+export function ensembleMemberOutputName(outputName: string, m: number): string {
+  return `${outputName}_member_${m}`;
+}
+
+/**
+ * Indices (into `model.outputNames`) of the outputs a training loss reads: each member's
+ * prediction for an ensemble (their losses are averaged), else the prediction output itself.
+ */
+export function lossOutputIndexes(model: tfl.LayersModel, outputName: string): number[] {
+  const prefix = `${outputName}_member_`;
+  const members = model.outputNames.flatMap((n, i) => (n.startsWith(prefix) ? [i] : []));
+  if (members.length) return members;
+  const i = model.outputNames.indexOf(outputName);
+  return i < 0 ? [] : [i];
+}
+
+/** One network from the encoded inputs to a prediction: series encoder, fusion, head. */
+function buildMember(config: ModelConfig, encoded: EncodedSchema, encodedMember: EncodedInputs, seeds: SeedSequence, predictionName: string): { prediction: tfl.SymbolicTensor; attention: tfl.SymbolicTensor | null } {
+  const { series, mask, metadata, context } = encodedMember;
   if (config.fusion !== 'none' && metadata === null) {
     throw new MetaseriesError(
       'FUSION_INVALID_CONFIG',
@@ -130,7 +196,7 @@ export function buildModel(configInput: ModelConfigInput, encoded: EncodedSchema
   if (config.fusion === 'attention' && metadata) {
     const [summary, weights] = new MetadataAttentionPooling({ ...config.attention, seed: seeds.next() }).apply([features, metadata, mask]) as tfl.SymbolicTensor[];
     fused = summary;
-    attention = applyLayer(tfl.layers.activation({ activation: 'linear', name: ATTENTION_OUTPUT }), weights);
+    attention = weights;
   } else {
     const recurrent = config.encoder === 'lstm' || config.encoder === 'gru';
     const mode = config.pooling === 'auto' ? (recurrent && !config.recurrent.bidirectional ? 'last' : 'mean') : config.pooling;
@@ -156,28 +222,16 @@ export function buildModel(configInput: ModelConfigInput, encoded: EncodedSchema
     h = applyLayer(tfl.layers.dense({ units: config.headUnits, activation: 'relu', kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next() }) }), h);
   }
   if (config.dropout > 0) h = applyLayer(tfl.layers.dropout({ rate: config.dropout, seed: seeds.next() }), h);
-  const outputName = predictionOutputName(encoded.task);
   const prediction = applyLayer(
     tfl.layers.dense({
       units: encoded.outputs,
       activation: ACTIVATION[encoded.task],
       kernelInitializer: tfl.initializers.glorotUniform({ seed: seeds.next() }),
-      name: outputName,
+      name: predictionName,
     }),
     h,
   );
-
-  const outputs = attention ? [prediction, attention] : [prediction];
-  const model = tfl.model({ inputs, outputs, name: `metaseries_${config.encoder}_${config.fusion}` });
-  const loss = LOSS[encoded.task];
-  const classification = encoded.task !== 'regression';
-  model.compile({
-    optimizer: tf.train.adam(learningRate),
-    // tfjs-layers accepts names and functions mixed in one list; its typing does not.
-    loss: attention ? ([loss, attentionLoss] as unknown as string[]) : loss,
-    metrics: classification ? (attention ? { [outputName]: 'accuracy' } : ['accuracy']) : undefined,
-  });
-  return model;
+  return { prediction, attention };
 }
 
 /**

@@ -16,12 +16,20 @@ export interface EncodedInputs {
   context: tfl.SymbolicTensor | null;
 }
 
-/**
- * Creates one `tf.input` per `EncodedSchema` input (except those of excluded fields) and lets
- * `@metaseries/encoders`' `applyMetadataEncoders` turn the metadata inputs into one `[B,D]`
- * vector and the context inputs into one `[B,T,K]` tensor.
- */
-export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[], seed: number): EncodedInputs {
+/** The model inputs themselves, before any encoder reads them. */
+export interface ModelInputs {
+  /** Every model input, in model order (excluded fields left out). */
+  inputs: tfl.SymbolicTensor[];
+  /** The same inputs by their `EncodedInputSpec.name`. */
+  byName: Record<string, tfl.SymbolicTensor>;
+  /** `[B,T,C]` series values. */
+  series: tfl.SymbolicTensor;
+  /** `[B,T]` 1 for real steps, 0 for padding. */
+  mask: tfl.SymbolicTensor;
+}
+
+/** Creates one `tf.input` per `EncodedSchema` input (except those of excluded fields). */
+export function modelInputs(encoded: EncodedSchema, exclude: readonly string[]): ModelInputs {
   const inputs: tfl.SymbolicTensor[] = [];
   const byName: Record<string, tfl.SymbolicTensor> = {};
   let series: tfl.SymbolicTensor | undefined;
@@ -42,6 +50,20 @@ export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[]
       expected: 'inputs with roles series and mask',
     });
   }
-  const { metadata, context } = applyMetadataEncoders(encoded, byName, { exclude, seed });
-  return { inputs, series, mask, metadata, context };
+  return { inputs, byName, series, mask };
+}
+
+/**
+ * Lets `@metaseries/encoders`' `applyMetadataEncoders` turn the metadata inputs of `made` into one
+ * `[B,D]` vector and the context inputs into one `[B,T,K]` tensor (its layers named with
+ * `namePrefix`, so the members of an ensemble each get their own).
+ */
+export function encodeInputs(encoded: EncodedSchema, made: ModelInputs, exclude: readonly string[], seed: number, namePrefix = ''): EncodedInputs {
+  const { metadata, context } = applyMetadataEncoders(encoded, made.byName, { exclude, seed, namePrefix });
+  return { inputs: made.inputs, series: made.series, mask: made.mask, metadata, context };
+}
+
+/** {@link modelInputs} and {@link encodeInputs} in one: the inputs and one set of encoders. */
+export function encodedInputs(encoded: EncodedSchema, exclude: readonly string[], seed: number): EncodedInputs {
+  return encodeInputs(encoded, modelInputs(encoded, exclude), exclude, seed);
 }

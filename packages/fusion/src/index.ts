@@ -1,4 +1,4 @@
-export { buildModel, trainingTargets, predictionOutputName, defaultBuildModelOptions, PROBABILITIES_OUTPUT, PREDICTION_OUTPUT, ATTENTION_OUTPUT } from './build-model.js';
+export { buildModel, trainingTargets, predictionOutputName, lossOutputIndexes, ensembleMemberOutputName, defaultBuildModelOptions, PROBABILITIES_OUTPUT, PREDICTION_OUTPUT, ATTENTION_OUTPUT } from './build-model.js';
 export type { BuildModelOptions } from './build-model.js';
 
 export { resolveModelConfig, defaultModelConfig, ENCODERS, FUSIONS } from './model-config.js';

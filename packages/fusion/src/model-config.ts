@@ -104,6 +104,13 @@ export interface ModelConfig {
    */
   batchNormMomentum: number;
   /**
+   * Members of a deep ensemble (Lakshminarayanan et al. 2017; InceptionTime's published figures
+   * are ensembles of five): independently initialised copies of the whole network over the same
+   * inputs, each trained on its own loss, whose predictions are averaged. Costs N times the
+   * training and inference of one model. Default: `1` (a single model).
+   */
+  ensemble: number;
+  /**
    * Metadata and context fields left out of the model (ablation): their inputs are not model
    * inputs. Default: `[]`.
    */
@@ -130,6 +137,7 @@ export const defaultModelConfig: ModelConfig = {
   headUnits: 64,
   dropout: 0.1,
   batchNormMomentum: 0.9,
+  ensemble: 1,
   excludeFields: [],
 };
 
@@ -182,6 +190,7 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
     headUnits: input.headUnits ?? d.headUnits,
     dropout: input.dropout ?? d.dropout,
     batchNormMomentum: input.batchNormMomentum ?? d.batchNormMomentum,
+    ensemble: input.ensemble ?? d.ensemble,
     excludeFields: input.excludeFields ?? [],
   };
   if (!ENCODERS.includes(c.encoder)) invalid('encoder', 'is not a known encoder', c.encoder, ENCODERS.join(' | '));
@@ -213,6 +222,8 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
   if (typeof c.batchNormMomentum !== 'number' || !(c.batchNormMomentum > 0 && c.batchNormMomentum < 1)) {
     invalid('batchNormMomentum', 'must be in (0, 1)', c.batchNormMomentum, '0 < batchNormMomentum < 1');
   }
+  positiveInt('ensemble', c.ensemble);
+  if (c.ensemble > 32) invalid('ensemble', 'must be at most 32 members', c.ensemble, '1 <= ensemble <= 32');
   if (!Array.isArray(c.excludeFields) || c.excludeFields.some((f) => typeof f !== 'string')) {
     invalid('excludeFields', 'must be a list of field names', c.excludeFields, 'string[]');
   }

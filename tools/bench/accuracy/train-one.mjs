@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/train-one.mjs --config C --seed S [--epochs N] [--set key=value ...] [--hide-test] [--verbose] [--bn-momentum M]
+// node tools/bench/accuracy/train-one.mjs --config C --seed S [--epochs N] [--set key=value ...] [--hide-test] [--verbose] [--bn-momentum M] [--fold I --folds K]
 // Trains ONE run config through @metaseries/pipeline's fit (one process per run, so memory and
 // the backend start clean) and prints one JSON line on stdout: validation and test metrics, the
 // epochs run, the best epoch and the train wall time. The config's own seeds are replaced by S
 // (train.seed and split.seed), so seed S draws its own validation split from TRAIN and its own
 // initial weights; the test set is the config's data.test (the official TEST file).
-import { loadRunConfig, fit } from '@metaseries/pipeline';
+//
+// --fold I --folds K (cross-validation on TRAIN, for choosing settings; see cv-train.mjs): the
+// config's data.test is dropped (the TEST file is never read), TRAIN is cut into K stratified
+// folds (seeded by S), fold I is held out, and the run trains on the rest exactly as the config
+// trains on all of TRAIN (its own validation share drawn from them). The held-out fold's metrics
+// are printed as `heldOut`.
+import { splitDataset, stratifiedKFold } from '@metaseries/data';
+import { loadRunConfig, fit, loadRunData, splitRunData } from '@metaseries/pipeline';
 
 const argv = process.argv.slice(2);
 const opt = (name, def) => {
@@ -38,10 +45,23 @@ for (const s of sets) {
   for (const k of keys.slice(0, -1)) node = node[k];
   node[keys.at(-1)] = value;
 }
-if (!config.data.test) {
+const folds = Number(opt('folds', '0'));
+const fold = Number(opt('fold', '0'));
+if (folds) delete config.data.test;
+else if (!config.data.test) {
   process.stderr.write(`train-one: ${configPath} has no data.test (the official test file)\n`);
   process.exit(2);
 }
+
+/** Fold `fold` of `folds` held out as the test split; the validation share drawn from the other folds. */
+async function crossValidationSplit() {
+  const { dataset } = await loadRunData(config);
+  const { labelled } = await splitRunData(config, dataset, { train: [], valid: [], test: [] });
+  const { train: rest, test: heldOut } = stratifiedKFold(labelled, { k: folds, seed })[fold];
+  const inner = splitDataset(rest.map((i) => labelled[i]), { strategy: 'stratified', valid: config.split.valid, test: 0, seed });
+  return { dataset, split: { train: inner.train.map((j) => rest[j]), valid: inner.valid.map((j) => rest[j]), test: heldOut } };
+}
+const cv = folds ? await crossValidationSplit() : null;
 
 // --bn-momentum M (experiment on a fusion default, never used by run.mjs): batch normalisation
 // layers built by @metaseries/fusion get momentum M instead of tfjs's 0.99.
@@ -55,7 +75,8 @@ if (bnMomentum) {
 
 const started = performance.now();
 const verbose = argv.includes('--verbose');
-const { metrics, history, refitHistory } = await fit(config, undefined, {
+const { metrics, history, refitHistory } = await fit(config, cv?.dataset, {
+  ...(cv && { split: cv.split }),
   onProgress: (e) => {
     if (verbose && e.type === 'epoch') {
       const m = e.metrics;
@@ -85,7 +106,8 @@ process.stdout.write(
     // validation metrics of the best epoch, before temperature calibration
     bestValid: history.epochs.find((e) => e.epoch === history.bestEpoch) ?? null,
     valid: metrics.valid,
-    ...(!hideTest && { test: metrics.test }),
+    ...(!hideTest && !cv && { test: metrics.test }),
+    ...(cv && { fold, folds, heldOut: { n: cv.split.test.length, ...metrics.test } }),
     // the validation curve, for choosing epochs and patience on validation
     curve: history.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, val_loss: e.val_loss, val_accuracy: e.val_accuracy, lr: e.lr })),
   }) + '\n',

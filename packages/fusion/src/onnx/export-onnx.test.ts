@@ -40,6 +40,12 @@ describe('ONNX export of other tasks and of loaded models', () => {
     if (report) console.log(`transformer × late, ${task}: ${JSON.stringify(maxAbsDiff)}`);
     for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
   });
+  it.each([['fcn', 'attention'], ['gru', 'film']] as const)('an ensemble of 3 (%s × %s): the mean output, the averaged attention and every member match', async (encoder, fusion) => {
+    const model = onnxPairModel(encoder, fusion, ONNX_T, { ensemble: 3 });
+    const { maxAbsDiff } = await compareWithOnnx(model, onnxBatch(ONNX_T, 12));
+    expect(Object.keys(maxAbsDiff)).toEqual(model.outputNames);
+    for (const diff of Object.values(maxAbsDiff)) expect(diff).toBeLessThanOrEqual(1e-5);
+  });
   it('a model saved and loaded again (weights found by name) exports the same', async () => {
     const model = onnxPairModel('resnet', 'gated');
     let saved: tf.io.ModelArtifacts | undefined;

@@ -8,7 +8,7 @@ import { convertDense } from './dense-converter.js';
 import { convertBagEmbedding, convertEmbedding, convertFlatten } from './embedding-converter.js';
 import { unsupported, type LayerConverter, type StaticShape } from './layer-converter.js';
 import { convertApplyMask, convertMaskedPooling } from './mask-converter.js';
-import { convertAdd, convertConcatenate } from './merge-converter.js';
+import { convertAdd, convertAverage, convertConcatenate } from './merge-converter.js';
 import { convertFilm, convertMetadataGate, convertRepeatConcat } from './metadata-fusion-converter.js';
 import { convertBatchNormalization, convertLayerNormalization } from './normalization-converter.js';
 import { ONNX_FLOAT, ONNX_INT32, OnnxGraph } from './onnx-graph.js';
@@ -51,6 +51,7 @@ const CONVERTERS: Record<string, LayerConverter> = {
   Flatten: convertFlatten,
   Concatenate: convertConcatenate,
   Add: convertAdd,
+  Average: convertAverage,
   LSTM: convertRecurrent,
   GRU: convertRecurrent,
   Bidirectional: convertBidirectional,

@@ -23,3 +23,6 @@ export const convertAdd: LayerConverter = (ctx) => {
   if (twins.every((t) => t !== undefined)) return { outputs: [g.fromNc1t(sum(twins as string[], `${ctx.layer.name}/add4`), ctx.layer.name)] };
   return { outputs: [sum(ctx.inputs, `${ctx.layer.name}/add`)] };
 };
+
+/** `Average` (an ensemble's mean prediction) → Mean. */
+export const convertAverage: LayerConverter = (ctx) => ({ outputs: [ctx.graph.node('Mean', ctx.inputs, {}, `${ctx.layer.name}/mean`)] });

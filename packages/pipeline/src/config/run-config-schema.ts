@@ -134,6 +134,7 @@ const model = z.strictObject({
   headUnits: z.number().int().min(0).default(64),
   dropout: fraction.default(0.1),
   batchNormMomentum: z.number().gt(0).lt(1).default(0.9),
+  ensemble: z.number().int().min(1).max(32).default(1),
   timeSteps: positiveInt.nullable().default(null),
 });
 

@@ -93,6 +93,12 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
     expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { augment: { warp: 0.1 } } }))[0]).toMatchObject({ path: 'train.augment.warp' });
   });
 
+  it('takes model.ensemble (1 by default), an integer from 1 to 32', () => {
+    expect(defaultRunConfig.model.ensemble).toBe(1);
+    expect(parseRunConfig({ data: { series: { path: 'a' } }, model: { ensemble: 5 } }, { baseDir: '/' }).model.ensemble).toBe(5);
+    for (const bad of [0, 1.5, 33]) expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, model: { ensemble: bad } }))[0]).toMatchObject({ path: 'model.ensemble', value: bad });
+  });
+
   it('rejects unknown keys by their path', () => {
     const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a', colums: ['x'] } }, model: { encoderr: 'lstm' } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['data.series.colums', 'model.encoderr']);

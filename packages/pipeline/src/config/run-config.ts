@@ -140,6 +140,12 @@ export interface ModelSectionConfig {
    * (tfjs/Keras use 0.99, too slow for the few steps small datasets give; see fusion's README).
    */
   batchNormMomentum: number;
+  /**
+   * Members of a deep ensemble: independently initialised copies of the network over the same
+   * inputs, each trained on its own loss, predictions averaged (fusion's `ensemble`). N times the
+   * training and prediction cost; the bundle stays one model. Default: `1`.
+   */
+  ensemble: number;
   /** Series length after padding/truncation; `null` for the longest training series. Default: `null`. */
   timeSteps: number | null;
 }

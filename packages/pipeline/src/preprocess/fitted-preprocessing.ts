@@ -42,6 +42,7 @@ export function toModelConfig(m: ModelSectionConfig, excludeFields: string[] = [
     headUnits: m.headUnits,
     dropout: m.dropout,
     batchNormMomentum: m.batchNormMomentum,
+    ensemble: m.ensemble,
     excludeFields,
   };
 }

@@ -10,8 +10,8 @@ export type WorkerRequest =
       modelJson: Uint8Array;
       weights: Uint8Array;
       task: Task;
-      /** Which model output the loss reads. */
-      outputIndex: number;
+      /** Which model outputs the loss reads (averaged: the members of an ensemble). */
+      outputIndexes: number[];
     }
   | {
       type: 'step';

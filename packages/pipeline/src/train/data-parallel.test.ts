@@ -2,9 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend, type DatasetSchema, type SeriesRecord } from '@metaseries/core';
 import { MetadataEncoder } from '@metaseries/encoders';
 import { batchSeries } from '@metaseries/data';
-import { buildModel } from '@metaseries/fusion';
+import { buildModel, lossOutputIndexes } from '@metaseries/fusion';
 import { GradientWorkers, shardSizes, type BatchGradients, type ShardableBatch } from './data-parallel.js';
-import { weightedLoss } from './task-loss.js';
+import { outputsLoss } from './task-loss.js';
 import { resolveThreads } from './training-loop.js';
 
 const T = 12;
@@ -39,11 +39,17 @@ describe('data-parallel gradients over worker threads', () => {
   });
 
   // (FCN and ResNet normalise batches, so their shards see per-shard statistics: close, not equal)
-  it.each(['lstm', 'transformer'] as const)('gives the gradient of the whole batch (%s encoder, early fusion, class weights)', async (encoder) => {
+  it.each([
+    ['lstm', 1],
+    ['transformer', 1],
+    ['lstm', 2],
+  ] as const)('gives the gradient of the whole batch (%s encoder, early fusion, class weights, ensemble of %i)', async (encoder, ensemble) => {
     const recs = records(40);
     const enc = MetadataEncoder.fit(schema, recs);
     const encoded = enc.encodedSchema({ channels: 2, timeSteps: T, task: 'multiclass', outputs: 3 });
-    const model = buildModel({ encoder, fusion: 'early', dropout: 0 }, encoded, { seed: 1 });
+    const model = buildModel({ encoder, fusion: 'early', dropout: 0, ensemble }, encoded, { seed: 1 });
+    const outputIndexes = lossOutputIndexes(model, 'probabilities');
+    expect(outputIndexes).toHaveLength(ensemble);
     const { series, mask } = batchSeries(recs, { timeSteps: T });
     const inputs = { series, mask, ...enc.transform(recs, { timeSteps: T }) };
     const y = { dtype: 'float32' as const, shape: [40, 3], data: new Float32Array(120) };
@@ -55,12 +61,12 @@ describe('data-parallel gradients over worker threads', () => {
         const xs = model.inputNames.map((n) => tf.tensor(b.inputs[n]!.data, b.inputs[n]!.shape, b.inputs[n]!.dtype));
         const { value, grads } = tf.variableGrads(() => {
           const out = model.apply(xs, { training: true }) as tf.Tensor[] | tf.Tensor;
-          return weightedLoss('multiclass', tf.tensor(b.y.data, b.y.shape), Array.isArray(out) ? out[0]! : out, tf.tensor1d(b.weights!));
+          return outputsLoss('multiclass', tf.tensor(b.y.data, b.y.shape), out, outputIndexes, tf.tensor1d(b.weights!));
         }, vars);
         return { grads, loss: value.dataSync()[0]! };
       });
     const whole = local(batch);
-    const pool = await GradientWorkers.start(model, { threads: 3, task: 'multiclass', outputIndex: 0 });
+    const pool = await GradientWorkers.start(model, { threads: 3, task: 'multiclass', outputIndexes });
     expect(pool).not.toBeNull(); // the built worker script must be there (npm run build)
     try {
       expect(pool!.threads).toBe(3);

@@ -85,7 +85,7 @@ export class GradientWorkers {
    * Starts `threads - 1` workers with a replica of `model` each; `null` when there is nothing to
    * start (`threads` ≤ 1, or no built worker script, as when running from TypeScript sources).
    */
-  static async start(model: tfl.LayersModel, options: { threads: number; task: Task; outputIndex: number }): Promise<GradientWorkers | null> {
+  static async start(model: tfl.LayersModel, options: { threads: number; task: Task; outputIndexes: number[] }): Promise<GradientWorkers | null> {
     const script = options.threads > 1 ? workerScript() : null;
     if (!script) return null;
     const { Worker } = await import('node:worker_threads');
@@ -93,7 +93,7 @@ export class GradientWorkers {
     const workers = Array.from({ length: options.threads - 1 }, () => new Worker(script));
     const pool = new GradientWorkers(workers, model.trainableWeights.map((w) => w.read() as tf.Variable));
     try {
-      const init: WorkerRequest = { type: 'init', backend: tf.getBackend(), modelJson, weights, task: options.task, outputIndex: options.outputIndex };
+      const init: WorkerRequest = { type: 'init', backend: tf.getBackend(), modelJson, weights, task: options.task, outputIndexes: options.outputIndexes };
       await Promise.all(workers.map((w) => request(w, init)));
     } catch (e) {
       await pool.close();

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { createRng, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { parseRunConfig, type RunConfigInput } from '../config/run-config.js';
 import { jest } from '@jest/globals';
+import * as tf from '@tensorflow/tfjs-core';
 import { FittedPreprocessing } from '../preprocess/fitted-preprocessing.js';
 import { fit, loadRunData } from './fit.js';
 
@@ -122,6 +123,23 @@ describe('fit', () => {
     await expect(fit(noValid({ epochs: 2, earlyStopping: { monitor: 'val_loss' } }), data)).rejects.toMatchObject({ code: 'CONFIG_INVALID', details: { field: 'train.earlyStopping.monitor', value: 'val_loss' } });
     await expect(fit(noValid({ epochs: 2, earlyStopping: false, lrSchedule: { type: 'reduce-on-plateau' } }), data)).rejects.toMatchObject({ details: { field: 'train.lrSchedule.monitor' } });
     await expect(fit(noValid({ epochs: 2, earlyStopping: false, refit: true }), data)).rejects.toMatchObject({ details: { field: 'train.refit' } });
+  });
+
+  it('trains a deep ensemble (model.ensemble) whose bundle predicts the mean of its members', async () => {
+    const data = machineDataset(120, 10);
+    const r = await fit(config({ epochs: 6 }, { ensemble: 3 }), data);
+    const { model } = r.bundle;
+    expect(model.outputNames).toEqual(['probabilities', 'probabilities_member_1', 'probabilities_member_2', 'probabilities_member_3']);
+    expect(r.metrics.test!.accuracy).toBeGreaterThan(0.7);
+    // every member learnt (its own loss), not only their mean
+    const prep = FittedPreprocessing.fromJSON(r.bundle.preprocessing);
+    const recs = data.records.slice(0, 40);
+    const inputs = prep.inputs(recs);
+    const outs = tf.tidy(() => (model.predict(model.inputNames.map((n) => tf.tensor(inputs[n]!.data, inputs[n]!.shape, inputs[n]!.dtype))) as tf.Tensor[]).map((t) => t.arraySync() as number[][]));
+    const yTrue = recs.map((rec) => prep.label.classIndex(rec.label ?? null, rec.id));
+    const accs = outs.map((member) => member.filter((row, i) => (row.length === 1 ? (row[0]! > 0.5 ? 1 : 0) : row.indexOf(Math.max(...row))) === yTrue[i]).length / recs.length);
+    for (const acc of accs) expect(acc).toBeGreaterThan(0.7);
+    outs[0]!.forEach((row, i) => row.forEach((p, k) => expect(p).toBeCloseTo((outs[1]![i]![k]! + outs[2]![i]![k]! + outs[3]![i]![k]!) / 3, 5)));
   });
 
   it('resumes from the checkpoint after an interruption and reaches the metrics of an uninterrupted run', async () => {

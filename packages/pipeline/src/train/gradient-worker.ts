@@ -11,13 +11,13 @@ import { initBackend, type BackendName, type Task, type TensorData } from '@meta
 import '@metaseries/encoders'; // registers the encoder layer classes the model may hold
 import '@metaseries/fusion'; // registers the fusion layer classes
 import { deserializeModel } from '../bundle/model-artifacts.js';
-import { weightedLoss } from './task-loss.js';
+import { outputsLoss } from './task-loss.js';
 import type { WorkerReply, WorkerRequest } from './data-parallel-messages.js';
 
 let model: tfl.LayersModel | null = null;
 let vars: tf.Variable[] = [];
 let task: Task = 'multiclass';
-let outputIndex = 0;
+let outputIndexes: number[] = [0];
 
 const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
@@ -31,7 +31,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     model = await deserializeModel(msg.modelJson, msg.weights);
     vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
     task = msg.task;
-    outputIndex = msg.outputIndex;
+    outputIndexes = msg.outputIndexes;
     reply({ type: 'ready' });
     return;
   }
@@ -47,7 +47,7 @@ async function handle(msg: WorkerRequest): Promise<void> {
     const w = msg.w ? tf.tensor1d(msg.w) : undefined;
     const { value, grads: g } = tf.variableGrads(() => {
       const out = m.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
-      return weightedLoss(task, y, Array.isArray(out) ? out[outputIndex]! : out, w);
+      return outputsLoss(task, y, out, outputIndexes, w);
     }, vars);
     for (const v of vars) grads.push(g[v.name]!.dataSync() as Float32Array);
     return value.dataSync()[0]!;

@@ -26,6 +26,19 @@ export function weightedLoss(task: Task, yTrue: tf.Tensor, yPred: tf.Tensor, wei
   });
 }
 
+/**
+ * The training loss of a model's outputs: {@link weightedLoss} of the output at each of
+ * `outputIndexes`, averaged — one index for a single model, one per member for an ensemble, so
+ * that each member learns from its own prediction.
+ */
+export function outputsLoss(task: Task, yTrue: tf.Tensor, outputs: tf.Tensor | tf.Tensor[], outputIndexes: readonly number[], weights?: tf.Tensor1D): tf.Scalar {
+  return tf.tidy(() => {
+    const outs = Array.isArray(outputs) ? outputs : [outputs];
+    const losses = outputIndexes.map((i) => weightedLoss(task, yTrue, outs[i]!, weights));
+    return (losses.length === 1 ? losses[0]! : tf.div(tf.addN(losses), losses.length)) as tf.Scalar;
+  });
+}
+
 /** Scales `grads` so that their global L2 norm is at most `clipNorm` (unchanged when below). */
 export function clipByGlobalNorm(grads: tf.NamedTensorMap, clipNorm: number): tf.NamedTensorMap {
   return tf.tidy(() => {

@@ -1,13 +1,14 @@
 import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { lossOutputIndexes } from '@metaseries/fusion';
 import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
 import type { TrainConfig } from '../config/run-config.js';
 import { saveBundle, loadBundle, type ModelBundle } from '../bundle/bundle.js';
 import { LrSchedule, type LrScheduleState } from './lr-schedule.js';
 import { PlateauTracker, type PlateauState } from './monitor.js';
 import type { ProgressListener } from './progress-event.js';
-import { clipByGlobalNorm, weightedLoss } from './task-loss.js';
+import { clipByGlobalNorm, outputsLoss } from './task-loss.js';
 import { GradientWorkers, AUTO_SHARD_ROWS, type BatchGradients, type ShardableBatch } from './data-parallel.js';
 import { decodeTensors, encodeTensors, type TensorSpec } from './tensor-file.js';
 
@@ -166,8 +167,9 @@ function aborted(signal: AbortSignal | undefined): void {
  */
 export async function trainModel(model: tfl.LayersModel, options: TrainModelOptions): Promise<TrainingHistory> {
   const { train, source, task, signal, onProgress } = options;
-  const outputIndex = model.outputNames.indexOf(options.outputName);
-  if (outputIndex < 0) {
+  // the prediction output, or each member's for an ensemble (their losses are averaged)
+  const outputIndexes = lossOutputIndexes(model, options.outputName);
+  if (outputIndexes.length === 0) {
     throw new MetaseriesError('PIPELINE_NO_OUTPUT', `model has no output ${options.outputName}`, { field: 'outputName', value: options.outputName, expected: model.outputNames.join(' | ') });
   }
   const optimizer = createOptimizer(train);
@@ -206,12 +208,11 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
       const w = b.weights ? tf.tensor1d(b.weights) : undefined;
       const { value, grads } = tf.variableGrads(() => {
         const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
-        const pred = Array.isArray(out) ? out[outputIndex]! : out;
-        return weightedLoss(task, y, pred, w);
+        return outputsLoss(task, y, out, outputIndexes, w);
       }, vars);
       return { grads, loss: value.dataSync()[0]! };
     });
-  const pool = await GradientWorkers.start(model, { threads: resolveThreads(train.threads, train.batchSize), task, outputIndex });
+  const pool = await GradientWorkers.start(model, { threads: resolveThreads(train.threads, train.batchSize), task, outputIndexes });
   const totalBatches = train.epochs * source.batchCount;
   const t0 = Date.now();
   let batchesRun = 0;
