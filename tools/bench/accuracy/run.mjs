@@ -1,8 +1,9 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M] [--azure]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M] [--azure] [--jobs N]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
-// through @metaseries/pipeline (one child process per run, one run at a time), scores it on the
+// through @metaseries/pipeline (one child process per run, one run at a time — or N at a time with
+// --jobs N, each run then on one thread: train.threads 1), scores it on the
 // official TEST file (data.test), and writes results.md + results.json: test accuracy mean ± sd
 // beside the published deep-learning figure, validation accuracy, epochs and train wall time.
 //
@@ -10,7 +11,7 @@
 // dataset's test accuracy falls below its stated floor. Its tables go to a temp folder unless
 // --out is given, so the committed full table is not overwritten.
 // Every setting in the configs was chosen on validation accuracy/loss only (see README.md).
-import { spawnSync, execFileSync } from 'node:child_process';
+import { spawn, spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -113,7 +114,7 @@ function writeTables(done) {
     '|---|---:|---|---|---:|---:|---|---:|---|',
     ...all.map(
       (r) =>
-        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
+        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${r.noValidationSplit ? '—³' : f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
     ),
     '',
     `¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
@@ -121,6 +122,12 @@ function writeTables(done) {
       ? [
           '',
           '² `train.refit`: after the run (whose best epoch count validation chose), a second model from the same initial weights was trained on train + validation (all of TRAIN) for that many epochs, replaying the learning rates; that model is the one scored on test. "valid accuracy" is the first model\'s.',
+        ]
+      : []),
+    ...(all.some((r) => r.noValidationSplit)
+      ? [
+          '',
+          '³ `split.valid: 0`: the model trained on all of TRAIN with no validation split (early stopping and the schedule watch the training loss). Its settings were chosen by 4-fold cross-validation on TRAIN (`cv-train.mjs`; the lines are in `sweeps/cv-*.jsonl`), the TEST file unread.',
         ]
       : []),
     ...(quick
@@ -162,42 +169,61 @@ if (missing.length) {
 const started = Date.now();
 const rows = [];
 let failed = false;
-for (const d of selected) {
+const jobs = Math.max(1, Number(opt('jobs', '1')));
+
+/** One training run as a child process: its JSON line, or null when it failed. */
+function trainOne(d, seed) {
   const config = path.join(repo, 'examples', d.id, 'config.yaml');
-  const runs = [];
+  const args = [
+    path.join(here, 'train-one.mjs'),
+    '--config',
+    config,
+    '--seed',
+    String(seed),
+    ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : []),
+    ...(bnMomentum ? ['--bn-momentum', bnMomentum] : []),
+    ...(jobs > 1 ? ['--set', 'train.threads=1'] : []),
+  ];
   const n = Math.min(seeds, d.maxSeeds ?? seeds);
-  for (let seed = 1; seed <= n; seed++) {
-    process.stderr.write(
-      `accuracy: ${d.name} seed ${seed}/${n}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`,
-    );
-    const args = [
-      path.join(here, 'train-one.mjs'),
-      '--config',
-      config,
-      '--seed',
-      String(seed),
-      ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : []),
-      ...(bnMomentum ? ['--bn-momentum', bnMomentum] : []),
-    ];
-    const r = spawnSync(process.execPath, args, {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      maxBuffer: 1 << 24,
+  process.stderr.write(`accuracy: ${d.name} seed ${seed}/${n}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c) => (out += c));
+    child.stderr.on('data', (c) => (err += c));
+    child.on('close', (status) => {
+      if (status !== 0) {
+        process.stderr.write(`accuracy: ${d.name} seed ${seed} failed (exit ${status})\n${err}\n`);
+        failed = true;
+        resolve(null);
+        return;
+      }
+      const run = JSON.parse(out.trim().split('\n').pop());
+      process.stderr.write(`accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`);
+      resolve(run);
     });
-    if (r.status !== 0) {
-      process.stderr.write(
-        `accuracy: ${d.name} seed ${seed} failed (exit ${r.status})\n${r.stderr}\n`,
-      );
-      failed = true;
-      continue;
+  });
+}
+
+// every (dataset, seed) run, `jobs` at a time; a dataset's row is written when its last run ends
+const tasks = selected.flatMap((d) => Array.from({ length: Math.min(seeds, d.maxSeeds ?? seeds) }, (_, i) => ({ d, seed: i + 1 })));
+const finished = new Map(selected.map((d) => [d.id, []]));
+const pending = new Map(selected.map((d) => [d.id, Math.min(seeds, d.maxSeeds ?? seeds)]));
+await Promise.all(
+  Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
+    for (let t = tasks.shift(); t; t = tasks.shift()) {
+      const run = await trainOne(t.d, t.seed);
+      if (run) finished.get(t.d.id).push(run);
+      pending.set(t.d.id, pending.get(t.d.id) - 1);
+      if (pending.get(t.d.id) === 0) addRow(t.d, finished.get(t.d.id).sort((a, b) => a.seed - b.seed));
     }
-    const run = JSON.parse(r.stdout.trim().split('\n').pop());
-    process.stderr.write(
-      `accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`,
-    );
-    runs.push(run);
-  }
-  if (!runs.length) continue;
+  }),
+);
+
+function addRow(d, runs) {
+  const config = path.join(repo, 'examples', d.id, 'config.yaml');
+  if (!runs.length) return;
   const acc = runs.map((r) => r.test.accuracy);
   const row = {
     id: d.id,
@@ -217,6 +243,7 @@ for (const d of selected) {
         values: runs.map((r) => r.valid.accuracy),
       },
     },
+    ...(runs.every((r) => r.valid.accuracy === undefined) && { noValidationSplit: true }),
     epochsRun: runs.map((r) => r.epochsRun),
     // train.refit: the model scored was retrained on train + valid for this many epochs
     ...(runs.some((r) => r.refitEpochs) && { refitEpochs: runs.map((r) => r.refitEpochs) }),
