@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M] [--azure] [--jobs N]
+// node tools/bench/accuracy/run.mjs [--quick] [--seeds N] [--datasets a,b] [--out DIR] [--merge] [--render] [--bn-momentum M] [--azure] [--jobs N] [--merge-from DIR,...]
 //
 // Trains the example config of each real dataset (examples/<id>/config.yaml) with seeds 1..N
 // through @metaseries/pipeline (one child process per run, one run at a time — or N at a time with
@@ -84,6 +84,17 @@ const previousRows = previous.rows.map((r) => ({
   measured: { date: previous.date, commit: previous.commit, machine: previous.machine },
   ...r,
 }));
+// --merge-from DIR[,DIR...]: the rows of DIR/results.json (runs measured into another --out, for
+// example at the same time as this one) replace this table's rows of the same datasets.
+for (const dir of (opt('merge-from') ?? '').split(',').filter(Boolean)) {
+  const other = JSON.parse(readFileSync(path.join(path.resolve(dir), 'results.json'), 'utf8'));
+  for (const r of other.rows) {
+    const row = { measured: { date: other.date, commit: other.commit, machine: other.machine }, ...r };
+    const i = previousRows.findIndex((p) => p.id === r.id);
+    if (i >= 0) previousRows[i] = row;
+    else previousRows.push(row);
+  }
+}
 const order = (r) => DATASETS.findIndex((d) => d.id === r.id);
 
 function writeTables(done) {
