@@ -161,15 +161,17 @@ const ENSEMBLE_SEED_STRIDE = 100_003;
 
 /** Name of the output of ensemble member `m` (1-based), e.g. `probabilities_member_2`. */
 export function ensembleMemberOutputName(outputName: string, m: number): string {
-  return `${outputName}_member_${m}`;
+  return `${memberOutputPrefix(outputName)}${m}`;
 }
+
+const memberOutputPrefix = (outputName: string) => `${outputName}_member_`;
 
 /**
  * Indices (into `model.outputNames`) of the outputs a training loss reads: each member's
  * prediction for an ensemble (their losses are averaged), else the prediction output itself.
  */
 export function lossOutputIndexes(model: tfl.LayersModel, outputName: string): number[] {
-  const prefix = `${outputName}_member_`;
+  const prefix = memberOutputPrefix(outputName);
   const members = model.outputNames.flatMap((n, i) => (n.startsWith(prefix) ? [i] : []));
   if (members.length) return members;
   const i = model.outputNames.indexOf(outputName);

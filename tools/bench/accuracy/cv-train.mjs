@@ -11,10 +11,10 @@
 //
 // On tiny sets (ArrowHead: 36 records, 6 of them in a 20 % validation split) one validation
 // split separates nothing; the pooled out-of-fold predictions of all 36 records separate more.
-import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runTrainOne } from './train-one-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const argv = process.argv.slice(2);
@@ -38,16 +38,13 @@ if (!(Number.isInteger(folds) && folds >= 2)) {
   process.exit(2);
 }
 
-function runFold(fold) {
-  const args = [path.join(here, 'train-one.mjs'), '--config', config, '--seed', String(seed), '--fold', String(fold), '--folds', String(folds), '--hide-test'];
+async function runFold(fold) {
+  const args = ['--config', config, '--seed', String(seed), '--fold', String(fold), '--folds', String(folds), '--hide-test'];
   for (const s of sets) args.push('--set', s);
   if (jobs > 1) args.push('--set', 'train.threads=1');
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-    let text = '';
-    child.stdout.on('data', (d) => (text += d));
-    child.on('close', (code) => (code === 0 ? resolve(JSON.parse(text.trim().split('\n').at(-1))) : reject(new Error(`fold ${fold} exited ${code}`))));
-  });
+  const { status, run } = await runTrainOne(args, { stderr: 'inherit' });
+  if (!run) throw new Error(`fold ${fold} exited ${status}`);
+  return run;
 }
 
 const started = performance.now();

@@ -11,12 +11,13 @@
 // dataset's test accuracy falls below its stated floor. Its tables go to a temp folder unless
 // --out is given, so the committed full table is not overwritten.
 // Every setting in the configs was chosen on validation accuracy/loss only (see README.md).
-import { spawn, spawnSync, execFileSync } from 'node:child_process';
+import { spawnSync, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS, QUICK } from './datasets.mjs';
+import { runTrainOne } from './train-one-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
@@ -182,45 +183,35 @@ const rows = [];
 let failed = false;
 const jobs = Math.max(1, Number(opt('jobs', '1')));
 
+/** Seeds run for dataset `d` (PLAID: fewer, for its cost). */
+const seedsOf = (d) => Math.min(seeds, d.maxSeeds ?? seeds);
+
 /** One training run as a child process: its JSON line, or null when it failed. */
-function trainOne(d, seed) {
-  const config = path.join(repo, 'examples', d.id, 'config.yaml');
+async function trainOne(d, seed) {
   const args = [
-    path.join(here, 'train-one.mjs'),
     '--config',
-    config,
+    path.join(repo, 'examples', d.id, 'config.yaml'),
     '--seed',
     String(seed),
     ...(quick && d.quickEpochs ? ['--epochs', String(d.quickEpochs)] : []),
     ...(bnMomentum ? ['--bn-momentum', bnMomentum] : []),
     ...(jobs > 1 ? ['--set', 'train.threads=1'] : []),
   ];
-  const n = Math.min(seeds, d.maxSeeds ?? seeds);
-  process.stderr.write(`accuracy: ${d.name} seed ${seed}/${n}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`);
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (c) => (out += c));
-    child.stderr.on('data', (c) => (err += c));
-    child.on('close', (status) => {
-      if (status !== 0) {
-        process.stderr.write(`accuracy: ${d.name} seed ${seed} failed (exit ${status})\n${err}\n`);
-        failed = true;
-        resolve(null);
-        return;
-      }
-      const run = JSON.parse(out.trim().split('\n').pop());
-      process.stderr.write(`accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`);
-      resolve(run);
-    });
-  });
+  process.stderr.write(`accuracy: ${d.name} seed ${seed}/${seedsOf(d)}${quick && d.quickEpochs ? ` (${d.quickEpochs} epochs)` : ''}...\n`);
+  const { status, run, stderr } = await runTrainOne(args);
+  if (!run) {
+    process.stderr.write(`accuracy: ${d.name} seed ${seed} failed (exit ${status})\n${stderr}\n`);
+    failed = true;
+    return null;
+  }
+  process.stderr.write(`accuracy: ${d.name} seed ${seed}: test accuracy ${f3(run.test.accuracy)}, ${run.epochsRun} epochs, ${run.trainSeconds.toFixed(0)} s\n`);
+  return run;
 }
 
 // every (dataset, seed) run, `jobs` at a time; a dataset's row is written when its last run ends
-const tasks = selected.flatMap((d) => Array.from({ length: Math.min(seeds, d.maxSeeds ?? seeds) }, (_, i) => ({ d, seed: i + 1 })));
+const tasks = selected.flatMap((d) => Array.from({ length: seedsOf(d) }, (_, i) => ({ d, seed: i + 1 })));
 const finished = new Map(selected.map((d) => [d.id, []]));
-const pending = new Map(selected.map((d) => [d.id, Math.min(seeds, d.maxSeeds ?? seeds)]));
+const pending = new Map(selected.map((d) => [d.id, seedsOf(d)]));
 await Promise.all(
   Array.from({ length: Math.min(jobs, tasks.length) }, async () => {
     for (let t = tasks.shift(); t; t = tasks.shift()) {

@@ -3,8 +3,8 @@ import { MetaseriesError, type AlignedContext, type ContextValue, type Rng, type
 /**
  * Training-time augmentation of series (after Um et al. 2017, Le Guennec et al. 2016 and the
  * survey of Iwana & Uchida 2021). Every transform is off by default; each one that is set is
- * applied to an augmented record, in the order magnitude (jitter, scale, magnitude warp) then
- * time (window slice, window warp, time warp). Amounts are in the units of the series it gets —
+ * applied to an augmented record, in the order time (window slice, window warp, time warp) then
+ * magnitude (scale, magnitude warp, jitter). Amounts are in the units of the series it gets —
  * after normalisation, standard deviations of the training data.
  */
 export interface AugmentOptions {
@@ -184,7 +184,10 @@ function resampleAligned(a: AlignedContext, pos: Float64Array): AlignedContext {
  * context aligned to the steps moves with them (nearest step). Draws from `rng` only.
  */
 export function augmentRecord(record: SeriesRecord, options: AugmentOptions, rng: Rng): SeriesRecord {
-  const o = resolveAugmentOptions(options);
+  return augmentResolved(record, resolveAugmentOptions(options), rng);
+}
+
+function augmentResolved(record: SeriesRecord, o: Required<AugmentOptions>, rng: Rng): SeriesRecord {
   if (rng.next() >= o.probability) return record;
   const L = record.values[0]?.length ?? 0;
   const pos = timeMap(L, o, rng);
@@ -209,5 +212,5 @@ export function augmentRecord(record: SeriesRecord, options: AugmentOptions, rng
 /** {@link augmentRecord} over `records`, one after another from the same `rng`. */
 export function augmentRecords(records: readonly SeriesRecord[], options: AugmentOptions, rng: Rng): SeriesRecord[] {
   const o = resolveAugmentOptions(options);
-  return records.map((r) => augmentRecord(r, o, rng));
+  return records.map((r) => augmentResolved(r, o, rng));
 }

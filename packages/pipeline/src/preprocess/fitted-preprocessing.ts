@@ -1,5 +1,5 @@
 import { MetaseriesError, type Dataset, type DatasetSchema, type Rng, type SeriesRecord, type TensorData, type TensorDataMap } from '@metaseries/core';
-import { alignDatasetContext, applyNormaliser, asTrainIndices, augmentRecords, augmentsAnything, batchSeries, fitNormaliser, type AugmentOptions, type NormaliserState } from '@metaseries/data';
+import { alignDatasetContext, applyNormaliser, asTrainIndices, augmentRecords, batchSeries, fitNormaliser, type AugmentOptions, type NormaliserState } from '@metaseries/data';
 import { LabelEncoder, MetadataEncoder, type EncodedSchema, type LabelEncoderState, type MetadataEncoderState } from '@metaseries/encoders';
 import { predictionOutputName, type ModelConfigInput } from '@metaseries/fusion';
 import type { ModelSectionConfig, NormaliseConfig } from '../config/run-config.js';
@@ -146,10 +146,10 @@ export class FittedPreprocessing {
     let normalised = applyNormaliser(this.state.normaliser, records);
     // Training-time augmentation acts on the normalised series (its amounts are in standard
     // deviations) and moves aligned context with the steps, so the encoders read the moved context.
-    if (options.augment && options.rng && augmentsAnything(options.augment)) normalised = augmentRecords(normalised, options.augment, options.rng);
+    if (options.augment && options.rng) normalised = augmentRecords(normalised, options.augment, options.rng);
     // Keep the first T steps, as the encoders do for context, so series and context stay aligned.
     const { series, mask } = batchSeries(normalised, { timeSteps: T, truncate: 'end' });
-    return { series, mask, ...this.metadata.transform(options.augment ? normalised : records, { timeSteps: T }) };
+    return { series, mask, ...this.metadata.transform(normalised, { timeSteps: T }) };
   }
 
   /** Training targets `[B, outputs]` of `records`. */

@@ -267,12 +267,10 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
  */
 function checkNothingWatchesValidation(config: RunConfig): void {
   const { earlyStopping: es, lrSchedule, refit } = config.train;
-  const watching: Array<[string, string]> = [];
-  if (es && es.monitor !== 'loss') watching.push(['train.earlyStopping.monitor', es.monitor]);
-  if (lrSchedule.type === 'reduce-on-plateau' && lrSchedule.monitor !== 'loss') watching.push(['train.lrSchedule.monitor', lrSchedule.monitor]);
-  for (const [field, monitor] of watching) {
-    throw new MetaseriesError('CONFIG_INVALID', `split.valid is 0, so there is no validation split for ${monitor}: watch the training loss (monitor: loss) or keep a validation share`, { field, value: monitor, expected: 'loss' });
-  }
+  const noSplitFor = (field: string, monitor: string) =>
+    new MetaseriesError('CONFIG_INVALID', `split.valid is 0, so there is no validation split for ${monitor}: watch the training loss (monitor: loss) or keep a validation share`, { field, value: monitor, expected: 'loss' });
+  if (es && es.monitor !== 'loss') throw noSplitFor('train.earlyStopping.monitor', es.monitor);
+  if (lrSchedule.type === 'reduce-on-plateau' && lrSchedule.monitor !== 'loss') throw noSplitFor('train.lrSchedule.monitor', lrSchedule.monitor);
   if (refit) throw new MetaseriesError('CONFIG_INVALID', 'split.valid is 0: every training record is already in the training split, so refit would repeat the same training', { field: 'train.refit', value: true, expected: 'false' });
 }
 
