@@ -173,6 +173,12 @@ describe('metaseries', () => {
       expectBadInput(cli('train', '--config', 'broken.yaml', '--out', 'm'), 'CONFIG_PARSE', /broken\.yaml/);
     });
 
+    it('a setting that only training finds wrong names the config file and the key', () => {
+      // the schema accepts each key alone; fit finds that val_loss has no validation split to watch
+      writeFileSync(path.join(dir, 'novalid.yaml'), config.replace('valid: 0.2', 'valid: 0').replace('earlyStopping: false', 'earlyStopping: { monitor: val_loss }'));
+      expectBadInput(cli('train', '--config', 'novalid.yaml', '--out', 'm'), 'CONFIG_INVALID', /novalid\.yaml, field train\.earlyStopping\.monitor: saw "val_loss"/);
+    });
+
     it('a data file that does not match the bundle schema', () => {
       writeFileSync(path.join(dir, 'nochannel.jsonl'), `${record('a', 'A')}\n${JSON.stringify({ id: 'x', values: { temp: [1, 2] }, metadata: { machine: 'A', site: 's1' } })}\n`);
       expectBadInput(cli('predict', '--model', 'model', '--input', 'nochannel.jsonl', '--output', 'o.jsonl'), 'PREDICT_MISSING_FIELD', /nochannel\.jsonl:2, record x, field values\.vibration/);

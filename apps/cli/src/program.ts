@@ -1,5 +1,6 @@
 import { Command, Option } from 'commander';
 import { createCliIo, type CliIo, type CliIoOptions } from './output/cli-io.js';
+import { isMetaseriesError } from '@metaseries/core';
 import { EXIT_OK, reportError } from './output/report-error.js';
 import { registerDemo } from './commands/demo.js';
 import { registerTrain } from './commands/train.js';
@@ -38,7 +39,15 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
   let io = createCliIo(options);
   const runAction: RunAction = async (opts, action) => {
     io = createCliIo({ ...options, json: opts.json === true, verbose: opts.verbose === true });
-    await action(io);
+    try {
+      await action(io);
+    } catch (e) {
+      // A setting found wrong only while training (e.g. a monitor with no validation split) is
+      // raised by the pipeline, which no longer knows the file: name the --config it came from.
+      const file = (opts as { config?: unknown }).config;
+      if (isMetaseriesError(e, 'CONFIG_INVALID') && e.details.file === undefined && typeof file === 'string') e.details.file = file;
+      throw e;
+    }
   };
   const program = new Command('metaseries')
     .description('Time-series classification with metadata: train, evaluate, predict, compare fusion strategies.')
