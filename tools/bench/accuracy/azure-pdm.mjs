@@ -25,17 +25,16 @@ import { fileURLToPath } from 'node:url';
 import { loadRunConfig, splitRunData, fit, scoreModel, preprocessingOf } from '@metaseries/pipeline';
 import { groupKFold, splitDataset, asTrainIndices } from '@metaseries/data';
 import { computeMetrics, auroc, averagePrecision, bootstrapInterval, pairedBootstrap } from '@metaseries/eval';
+import { readArgs } from './bench-args.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
 const example = path.join(repo, 'examples/azure-pdm');
 const dataDir = path.resolve(repo, '../shared/data/azure_pdm');
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(`--${name}`);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
-};
+const { opt, flag } = readArgs('azure-pdm', {
+  options: ['seeds', 'folds', 'epochs', 'variants', 'resamples', 'out', 'cache'],
+  switches: ['render'],
+});
 const seeds = Number(opt('seeds', '3'));
 const folds = Number(opt('folds', '5'));
 const epochs = opt('epochs');

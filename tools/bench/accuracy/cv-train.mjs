@@ -14,15 +14,12 @@
 import { appendFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { readArgs } from './bench-args.mjs';
 import { runTrainOne } from './train-one-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
-};
-const sets = argv.flatMap((a, i) => (a === '--set' ? [argv[i + 1]] : []));
+const { opt, all } = readArgs('cv-train', { options: ['config', 'folds', 'seed', 'jobs', 'label', 'out'], repeatable: ['set'] });
+const sets = all('set');
 const config = opt('config');
 if (!config) {
   process.stderr.write('cv-train: --config is required\n');

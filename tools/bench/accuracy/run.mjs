@@ -17,20 +17,19 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASETS, QUICK } from './datasets.mjs';
+import { readArgs } from './bench-args.mjs';
 import { runTrainOne } from './train-one-process.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const repo = path.resolve(here, '../../..');
-const argv = process.argv.slice(2);
-const flag = (name) => argv.includes(`--${name}`);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] && !argv[i + 1].startsWith('--') ? argv[i + 1] : def;
-};
+const { opt, flag } = readArgs('accuracy', {
+  options: ['seeds', 'datasets', 'out', 'bn-momentum', 'jobs', 'merge-from'],
+  switches: ['quick', 'merge', 'render', 'azure'],
+});
 const quick = flag('quick');
 // --azure: also the Azure PdM per-component ablation (azure-pdm.mjs, its own azure-pdm-results.*);
 // part of a full run (no --quick, --datasets or --render), never of --quick unless asked for
-const azure = flag('azure') || (!quick && !flag('render') && !argv.includes('--datasets'));
+const azure = flag('azure') || (!quick && !flag('render') && opt('datasets') === undefined);
 // --bn-momentum M: an EXPERIMENT on a fusion default (batch-norm momentum, tfjs's is 0.99); the
 // tables say so in their title. Give it an --out of its own.
 const bnMomentum = opt('bn-momentum');

@@ -12,25 +12,26 @@
 // trains on all of TRAIN (its own validation share drawn from them). The held-out fold's metrics
 // are printed as `heldOut`.
 import { splitDataset, stratifiedKFold } from '@metaseries/data';
-import { loadRunConfig, fit, loadRunData, splitRunData } from '@metaseries/pipeline';
+import { loadRunConfig, fit, loadRunData, parseRunConfig, splitRunData } from '@metaseries/pipeline';
+import { readArgs } from './bench-args.mjs';
 
-const argv = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && argv[i + 1] !== undefined ? argv[i + 1] : def;
-};
-const sets = argv.flatMap((a, i) => (a === '--set' ? [argv[i + 1]] : []));
+const { opt, flag, all } = readArgs('train-one', {
+  options: ['config', 'seed', 'epochs', 'bn-momentum', 'fold', 'folds'],
+  switches: ['hide-test', 'verbose'],
+  repeatable: ['set'],
+});
+const sets = all('set');
 const configPath = opt('config');
 if (!configPath) {
   process.stderr.write('train-one: --config is required\n');
   process.exit(2);
 }
 const seed = Number(opt('seed', '1'));
-const config = await loadRunConfig(configPath);
-config.train.seed = seed;
-config.split.seed = seed;
+const loaded = await loadRunConfig(configPath);
+loaded.train.seed = seed;
+loaded.split.seed = seed;
 const epochs = opt('epochs');
-if (epochs) config.train.epochs = Number(epochs);
+if (epochs) loaded.train.epochs = Number(epochs);
 // --set model.encoder=resnet: a dotted key of the parsed config and a JSON (or plain string) value
 for (const s of sets) {
   const eq = s.indexOf('=');
@@ -41,9 +42,21 @@ for (const s of sets) {
   } catch {
     value = s.slice(eq + 1);
   }
-  let node = config;
-  for (const k of keys.slice(0, -1)) node = node[k];
+  let node = loaded;
+  for (const k of keys.slice(0, -1)) {
+    if (typeof node[k] !== 'object' || node[k] === null) node[k] = {};
+    node = node[k];
+  }
   node[keys.at(-1)] = value;
+}
+// The edited config goes through the schema again (a parsed config parses to itself: paths are
+// already absolute), so a mistyped key or a bad value in --set fails here instead of being ignored.
+let config;
+try {
+  config = parseRunConfig(JSON.parse(JSON.stringify(loaded)), { baseDir: '/' });
+} catch (e) {
+  process.stderr.write(`train-one: ${configPath} with ${sets.map((x) => `--set ${x}`).join(' ') || 'its seeds'}: ${e.format?.() ?? e.message}\n`);
+  process.exit(2);
 }
 const folds = Number(opt('folds', '0'));
 const fold = Number(opt('fold', '0'));
@@ -74,7 +87,7 @@ if (bnMomentum) {
 }
 
 const started = performance.now();
-const verbose = argv.includes('--verbose');
+const verbose = flag('verbose');
 const { metrics, history, refitHistory } = await fit(config, cv?.dataset, {
   ...(cv && { split: cv.split }),
   onProgress: (e) => {
@@ -91,7 +104,7 @@ const { metrics, history, refitHistory } = await fit(config, cv?.dataset, {
 });
 const trainSeconds = (performance.now() - started) / 1000;
 // --hide-test: for choosing settings on validation only, the test metrics are not printed
-const hideTest = argv.includes('--hide-test');
+const hideTest = flag('hide-test');
 process.stdout.write(
   JSON.stringify({
     config: configPath,
