@@ -131,7 +131,10 @@ function writeTables(done) {
         `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${r.noValidationSplit ? '—³' : f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
     ),
     '',
-    `¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`,
+    // (a table of sets with no published figure, e.g. PLAID alone, has no footnote ¹)
+    ...(all.some((r) => r.published)
+      ? [`¹ Sources: ${[...new Set(all.flatMap((r) => (r.published ? [r.published.source] : [])))].join('; ')}. Each dataset's README in ../shared/data names the repository and commit.`]
+      : []),
     ...(all.some((r) => r.refitEpochs)
       ? [
           '',
