@@ -1,4 +1,4 @@
-// The command line of the accuracy scripts (run.mjs, cv-train.mjs, train-one.mjs), read with
+// The command line of the accuracy scripts (run.mjs, cv-train.mjs, train-one.mjs, azure-pdm.mjs), read with
 // node:util's parseArgs in strict mode: a flag the script does not know, or an option without its
 // value, exits 2 naming it. (A mistyped `--fold` or `--epoch` used to be ignored and the run went
 // on with the defaults, which is how a setting "chosen on CV" could silently be another one.)
