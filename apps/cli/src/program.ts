@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[], options: RunCliOptions = {
       await action(io);
     } catch (e) {
       // A setting found wrong only while training (e.g. a monitor with no validation split) is
-      // raised by the pipeline, which no longer knows the file: name the --config it came from.
+      // raised by the pipeline, which has the parsed config but not its file: name the --config.
       const file = (opts as { config?: unknown }).config;
       if (isMetaseriesError(e, 'CONFIG_INVALID') && e.details.file === undefined && typeof file === 'string') e.details.file = file;
       throw e;

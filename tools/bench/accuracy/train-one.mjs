@@ -49,13 +49,14 @@ for (const s of sets) {
   }
   node[keys.at(-1)] = value;
 }
-// The edited config goes through the schema again (a parsed config parses to itself: paths are
-// already absolute), so a mistyped key or a bad value in --set fails here instead of being ignored.
+// The edited config goes through the schema again, as if it were the file (a parsed config parses
+// to itself; a relative path given with --set resolves against the config's folder, as in the
+// file), so a mistyped key or a bad value in --set exits 2 naming it instead of being ignored.
 let config;
 try {
-  config = parseRunConfig(JSON.parse(JSON.stringify(loaded)), { baseDir: '/' });
+  config = parseRunConfig(JSON.parse(JSON.stringify(loaded)), { file: configPath });
 } catch (e) {
-  process.stderr.write(`train-one: ${configPath} with ${sets.map((x) => `--set ${x}`).join(' ') || 'its seeds'}: ${e.format?.() ?? e.message}\n`);
+  process.stderr.write(`train-one: with ${sets.map((x) => `--set ${x}`).join(' ') || 'no --set'}: ${e.format?.() ?? e.message}\n`);
   process.exit(2);
 }
 const folds = Number(opt('folds', '0'));
