@@ -74,7 +74,6 @@ export interface GruGates {
     U: number,
     t: number,
   ): void;
-  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 /** The SIMD GRU gate kernels bound to one wasm backend's heap, and a tensor's address in it. */

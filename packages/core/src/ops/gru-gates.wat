@@ -299,23 +299,4 @@
         (local.set $b (i32.add (local.get $b) (i32.const 1)))
         (br $rows)))
   )
-
-  ;; dst [cols, rows] = src [rows, cols] transposed (any sizes; one float at a time).
-  (func (export "transpose") (param $src i32) (param $dst i32) (param $rows i32) (param $cols i32)
-    (local $r i32) (local $c i32)
-    (local.set $r (i32.const 0))
-    (block $rows_done
-      (loop $rows_loop
-        (br_if $rows_done (i32.ge_u (local.get $r) (local.get $rows)))
-        (local.set $c (i32.const 0))
-        (block $cols_done
-          (loop $cols_loop
-            (br_if $cols_done (i32.ge_u (local.get $c) (local.get $cols)))
-            (f32.store (i32.add (local.get $dst) (i32.shl (i32.add (i32.mul (local.get $c) (local.get $rows)) (local.get $r)) (i32.const 2)))
-              (f32.load (i32.add (local.get $src) (i32.shl (i32.add (i32.mul (local.get $r) (local.get $cols)) (local.get $c)) (i32.const 2)))))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br $cols_loop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rows_loop)))
-  )
 )

@@ -9,6 +9,7 @@ import {
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
 import { gruGatesFor } from './gru-gates-module.js';
+import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 
 /*
@@ -42,26 +43,6 @@ function view(b: Backend, t: TensorInfo): Float32Array {
   return b.readSync(t.dataId) as Float32Array;
 }
 
-/** `a [M,K] · b [K,N]` in the backend's BatchMatMul; returns a new tensor info `[1,M,N]`. */
-function matMul(
-  backendName: string,
-  backend: unknown,
-  a: TensorInfo,
-  b: TensorInfo,
-  m: number,
-  k: number,
-  n: number,
-): TensorInfo {
-  const kernel = getKernel('BatchMatMul', backendName)!;
-  return kernel.kernelFunc({
-    inputs: {
-      a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' },
-      b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' },
-    },
-    backend: backend as never,
-    attrs: { transposeA: false, transposeB: false },
-  }) as TensorInfo;
-}
 
 /** tfjs-layers' hard sigmoid, `clip(0.2 x + 0.5, 0, 1)`. */
 function hardSigmoid(x: number): number {
@@ -109,6 +90,14 @@ function columnsTransposed(
   });
 }
 
+/** `out [rows, a + c]` = `[left | right]`, from `left [rows, a]` and `right [rows, c]`. */
+function joinColumns(out: Float32Array, left: Float32Array, right: Float32Array, rows: number, a: number, c: number): void {
+  for (let r = 0; r < rows; r++) {
+    out.set(left.subarray(r * a, r * a + a), r * (a + c));
+    out.set(right.subarray(r * c, r * c + c), r * (a + c) + a);
+  }
+}
+
 function forwardConfig(backendName: string): KernelConfig {
   return {
     kernelName: GRU_SEQUENCE,
@@ -121,7 +110,7 @@ function forwardConfig(backendName: string): KernelConfig {
       const U = recurrentKernel!.shape[0]!;
       const G = 3 * U;
       // X·W for every step at once: [B*T, F] x [F, 3U]
-      const xw = matMul(backendName, backend, x!, kernel!, B * T, F, G);
+      const xw = heapMatMul(backendName, backend, x!, kernel!, B * T, F, G);
       // wasm's readSync copies, cpu's returns its own array (only read here)
       const bv = b.readSync(bias!.dataId) as Float32Array;
       const mv = b.readSync(mask!.dataId) as ArrayLike<number>;
@@ -138,7 +127,7 @@ function forwardConfig(backendName: string): KernelConfig {
       for (let t = 0; t < T && simd; t++) {
         // gates in wasm SIMD, in place on the backend's heap
         const { gates: k, ptr } = simd;
-        const hr = matMul(backendName, backend, h, uzr, B, U, 2 * U);
+        const hr = heapMatMul(backendName, backend, h, uzr, B, U, 2 * U);
         k.forwardGates(
           ptr(xw),
           ptr(hr),
@@ -154,7 +143,7 @@ function forwardConfig(backendName: string): KernelConfig {
           hard ? 1 : 0,
         );
         b.disposeData(hr.dataId);
-        const cand = matMul(backendName, backend, rh, uh, B, U, U);
+        const cand = heapMatMul(backendName, backend, rh, uh, B, U, U);
         k.forwardOut(
           ptr(xw),
           ptr(cand),
@@ -171,7 +160,7 @@ function forwardConfig(backendName: string): KernelConfig {
         b.disposeData(cand.dataId);
       }
       for (let t = 0; t < T && !simd; t++) {
-        const hr = matMul(backendName, backend, h, uzr, B, U, 2 * U);
+        const hr = heapMatMul(backendName, backend, h, uzr, B, U, 2 * U);
         // views are taken after every allocation: a growing wasm heap detaches older ones
         let xwv = view(b, xw);
         let hrv = view(b, hr);
@@ -196,7 +185,7 @@ function forwardConfig(backendName: string): KernelConfig {
           }
         }
         b.disposeData(hr.dataId);
-        const cand = matMul(backendName, backend, rh, uh, B, U, U);
+        const cand = heapMatMul(backendName, backend, rh, uh, B, U, U);
         xwv = view(b, xw);
         hrv = view(b, cand);
         hv = view(b, h);
@@ -254,9 +243,9 @@ function backwardConfig(backendName: string): KernelConfig {
       const dAh = makeFloatOutput(b, [BT, U], () => undefined);
       const dAhStep = makeFloatOutput(b, [1, B, U], () => undefined);
       const dAzrStep = makeFloatOutput(b, [1, B, 2 * U], () => undefined);
-      // H_{t-1}^T and (r ⊙ H_{t-1})^T [U, B*T] for the recurrent weights' gradient
-      const hPrevT = makeFloatOutput(b, [U, BT], () => undefined);
-      const rhPrevT = makeFloatOutput(b, [U, BT], () => undefined);
+      // H_{t-1} and r ⊙ H_{t-1} [B*T, U] for the recurrent weights' gradient
+      const hPrev = makeFloatOutput(b, [BT, U], () => undefined);
+      const rhPrev = makeFloatOutput(b, [BT, U], () => undefined);
       const simd =
         U % 4 === 0 && mask!.dtype === 'float32' && dy!.dtype === 'float32'
           ? gruGatesFor(backend)
@@ -268,8 +257,6 @@ function backwardConfig(backendName: string): KernelConfig {
         const dh = makeFloatOutput(b, [B, U], () => undefined);
         const carry = makeFloatOutput(b, [B, U], () => undefined);
         const biasAcc = makeFloatOutput(b, [G], () => undefined);
-        const hPrev = makeFloatOutput(b, [BT, U], () => undefined);
-        const rhPrev = makeFloatOutput(b, [BT, U], () => undefined);
         for (let t = T - 1; t >= 0; t--) {
           k.backwardA(
             ptr(dy!),
@@ -286,7 +273,7 @@ function backwardConfig(backendName: string): KernelConfig {
             t,
           );
           // d(r ⊙ h_{t-1}) = dA_h · U_h^T
-          const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
+          const drh = heapMatMul(backendName, backend, dAhStep, uhT, B, U, U);
           k.backwardB(
             ptr(mask!),
             ptr(gates!),
@@ -308,13 +295,11 @@ function backwardConfig(backendName: string): KernelConfig {
           );
           b.disposeData(drh.dataId);
           // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
-          const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
+          const back = heapMatMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
           k.carryStep(ptr(back), ptr(carry), ptr(dh), ptr(mask!), B, T, U, t);
           b.disposeData(back.dataId);
         }
-        k.transpose(ptr(hPrev), ptr(hPrevT), BT, U);
-        k.transpose(ptr(rhPrev), ptr(rhPrevT), BT, U);
-        for (const t of [dh, carry, hPrev, rhPrev]) b.disposeData(t.dataId);
+        for (const t of [dh, carry]) b.disposeData(t.dataId);
         return biasAcc;
       }
 
@@ -350,15 +335,15 @@ function backwardConfig(backendName: string): KernelConfig {
             }
           }
           // d(r ⊙ h_{t-1}) = dA_h · U_h^T
-          const drh = matMul(backendName, backend, dAhStep, uhT, B, U, U);
+          const drh = heapMatMul(backendName, backend, dAhStep, uhT, B, U, U);
           const drhv = view(b, drh);
           const seqv = view(b, seq);
           gv = view(b, gates);
           dAv = view(b, dA);
           const dazrv = view(b, dAzrStep);
           const dAzrv = view(b, dAzr);
-          const hpv = view(b, hPrevT);
-          const rhpv = view(b, rhPrevT);
+          const hpv = view(b, hPrev);
+          const rhpv = view(b, rhPrev);
           for (let bi = 0; bi < B; bi++) {
             const row = bi * T + t;
             const ho = bi * U;
@@ -381,8 +366,8 @@ function backwardConfig(backendName: string): KernelConfig {
               carry[ho + u] = dhu * z + d * r;
               biasSum[u]! += daz;
               biasSum[U + u]! += dar;
-              hpv[u * BT + row] = hp;
-              rhpv[u * BT + row] = r * hp;
+              hpv[row * U + u] = hp;
+              rhpv[row * U + u] = r * hp;
               dazrv[so + u] = daz;
               dazrv[so + U + u] = dar;
               dAv[zo + u] = daz;
@@ -393,7 +378,7 @@ function backwardConfig(backendName: string): KernelConfig {
           }
           b.disposeData(drh.dataId);
           // dh_{t-1} = the direct part + [dA_z | dA_r] · U_zr^T (masked rows carry dh unchanged)
-          const back = matMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
+          const back = heapMatMul(backendName, backend, dAzrStep, uzrT, B, 2 * U, U);
           const backv = view(b, back);
           for (let bi = 0; bi < B; bi++) {
             if (!(mv[bi * T + t]! > 0)) continue;
@@ -405,27 +390,17 @@ function backwardConfig(backendName: string): KernelConfig {
         return makeFloatOutput(b, [G], (out) => out.set(biasSum));
       }
 
-      // X^T [F, B*T] for the input weights' gradient
-      const xT = makeFloatOutput(b, [F, BT], () => undefined);
-      {
-        const xv = view(b, x!);
-        const out = view(b, xT);
-        for (let r = 0; r < BT; r++) for (let k = 0; k < F; k++) out[k * BT + r] = xv[r * F + k]!;
-      }
-      const dUzr = matMul(backendName, backend, hPrevT, dAzr, U, BT, 2 * U);
-      const dUh = matMul(backendName, backend, rhPrevT, dAh, U, BT, U);
-      const dW = matMul(backendName, backend, xT, dA, F, BT, G);
-      const dX = matMul(backendName, backend, dA, wT, BT, G, F);
-      const dU = makeFloatOutput(b, [U, G], () => undefined);
-      {
-        const zr = view(b, dUzr);
-        const hh = view(b, dUh);
-        const out = view(b, dU);
-        for (let r = 0; r < U; r++) {
-          for (let c = 0; c < 2 * U; c++) out[r * G + c] = zr[r * 2 * U + c]!;
-          for (let c = 0; c < U; c++) out[r * G + 2 * U + c] = hh[r * U + c]!;
-        }
-      }
+      // The weight gradients as (dAᵀ · In)ᵀ, the fast operand order on tfjs-wasm (heap-products.ts):
+      // dU_zr = H_{t-1}ᵀ dA_zr, dU_h = (r ⊙ H_{t-1})ᵀ dA_h, and dW = Xᵀ [dA_zr | dA_h].
+      const dAzrT = transposedInfo(backend, dAzr, BT, 2 * U);
+      const dAhT = transposedInfo(backend, dAh, BT, U);
+      const dUzr = weightGradient(backendName, backend, dAzrT, hPrev, 2 * U, BT, U);
+      const dUh = weightGradient(backendName, backend, dAhT, rhPrev, U, BT, U);
+      const dWzr = weightGradient(backendName, backend, dAzrT, x!, 2 * U, BT, F);
+      const dWh = weightGradient(backendName, backend, dAhT, x!, U, BT, F);
+      const dX = heapMatMul(backendName, backend, dA, wT, BT, G, F);
+      const dU = makeFloatOutput(b, [U, G], (out) => joinColumns(out, view(b, dUzr), view(b, dUh), U, 2 * U, U));
+      const dW = makeFloatOutput(b, [F, G], (out) => joinColumns(out, view(b, dWzr), view(b, dWh), F, 2 * U, U));
       for (const t of [
         uhT,
         uzrT,
@@ -435,16 +410,19 @@ function backwardConfig(backendName: string): KernelConfig {
         dAh,
         dAhStep,
         dAzrStep,
-        hPrevT,
-        rhPrevT,
-        xT,
+        hPrev,
+        rhPrev,
+        dAzrT,
+        dAhT,
         dUzr,
         dUh,
+        dWzr,
+        dWh,
       ])
         b.disposeData(t.dataId);
       return [
         { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
-        { dataId: dW.dataId, shape: [F, G], dtype: 'float32' },
+        dW,
         dU,
         dBias,
       ];

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
@@ -29,17 +30,6 @@ function view(b: Backend, t: TensorInfo): Float32Array {
   return b.readSync(t.dataId) as Float32Array;
 }
 
-/** `a [M,K] · b [K,N]` in the backend's BatchMatMul; returns a new tensor info `[1,M,N]`. */
-function matMul(backendName: string, backend: unknown, a: TensorInfo, b: TensorInfo, m: number, k: number, n: number): TensorInfo {
-  const kernel = getKernel('BatchMatMul', backendName)!;
-  return kernel.kernelFunc({
-    inputs: { a: { dataId: a.dataId, shape: [1, m, k], dtype: 'float32' }, b: { dataId: b.dataId, shape: [1, k, n], dtype: 'float32' } },
-    backend: backend as never,
-    attrs: { transposeA: false, transposeB: false },
-  }) as TensorInfo;
-}
-
-
 function forwardConfig(backendName: string): KernelConfig {
   return {
     kernelName: LSTM_SEQUENCE,
@@ -51,7 +41,7 @@ function forwardConfig(backendName: string): KernelConfig {
       const U = recurrentKernel!.shape[0]!;
       const G = 4 * U;
       // X·W for every step at once: [B*T, F] x [F, 4U]
-      const xw = matMul(backendName, backend, x!, kernel!, B * T, F, G);
+      const xw = heapMatMul(backendName, backend, x!, kernel!, B * T, F, G);
       const bv = b.readSync(bias!.dataId) as Float32Array;
       const mv = b.readSync(mask!.dataId) as Float32Array;
       const h = makeFloatOutput(b, [1, B, U], () => undefined);
@@ -64,7 +54,7 @@ function forwardConfig(backendName: string): KernelConfig {
         const { gates: k, ptr } = simd;
         const cState = makeFloatOutput(b, [B, U], () => undefined);
         for (let t = 0; t < T; t++) {
-          const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
+          const hr = heapMatMul(backendName, backend, h, recurrentKernel!, B, U, G);
           k.forwardStep(ptr(xw), ptr(hr), ptr(bias!), ptr(cState), ptr(h), ptr(seq), ptr(cells), ptr(gates), ptr(mask!), B, T, U, t);
           b.disposeData(hr.dataId);
         }
@@ -72,7 +62,7 @@ function forwardConfig(backendName: string): KernelConfig {
       } else {
         const c = new Float32Array(B * U);
         for (let t = 0; t < T; t++) {
-          const hr = matMul(backendName, backend, h, recurrentKernel!, B, U, G);
+          const hr = heapMatMul(backendName, backend, h, recurrentKernel!, B, U, G);
           // views are taken after every allocation: a growing wasm heap detaches older ones
           const xwv = view(b, xw);
           const hrv = view(b, hr);
@@ -131,7 +121,6 @@ function backwardConfig(backendName: string): KernelConfig {
       const [B, T, F] = x!.shape as [number, number, number];
       const U = recurrentKernel!.shape[0]!;
       const G = 4 * U;
-      const seqv = b.readSync(seq!.dataId) as Float32Array;
       const wrv = b.readSync(recurrentKernel!.dataId) as Float32Array;
       const wv = b.readSync(kernel!.dataId) as Float32Array;
       // Wr^T [4U, U] and W^T [4U, F], laid out once so every product runs without transpose flags.
@@ -151,7 +140,7 @@ function backwardConfig(backendName: string): KernelConfig {
         for (let t = T - 1; t >= 0; t--) {
           k.backwardStep(ptr(dy!), ptr(mask!), ptr(cells!), ptr(gates!), ptr(dhT), ptr(dcT), ptr(dzStep), ptr(dZ), B, T, U, t);
           // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
-          const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
+          const back = heapMatMul(backendName, backend, dzStep, wrT, B, G, U);
           k.carryStep(ptr(back), ptr(dhT), ptr(mask!), B, T, U, t);
           b.disposeData(back.dataId);
         }
@@ -204,7 +193,7 @@ function backwardConfig(backendName: string): KernelConfig {
             }
           }
           // dh_{t-1} = dz_t · Wr^T (+ the carried dh of masked rows)
-          const back = matMul(backendName, backend, dzStep, wrT, B, G, U);
+          const back = heapMatMul(backendName, backend, dzStep, wrT, B, G, U);
           const backv = view(b, back);
           for (let bi = 0; bi < B; bi++) {
             const on = mv[bi * T + t]! > 0;
@@ -214,24 +203,16 @@ function backwardConfig(backendName: string): KernelConfig {
           b.disposeData(back.dataId);
         }
       }
-      // Hprev^T [U, B*T] and X^T [F, B*T] for the weight gradients.
-      const xv = b.readSync(x!.dataId) as Float32Array;
-      const hPrevT = makeFloatOutput(b, [U, B * T], (out) => {
-        const BT = B * T;
-        for (let bi = 0; bi < B; bi++)
-          for (let t = 1; t < T; t++) {
-            const src = (bi * T + t - 1) * U;
-            const col = bi * T + t;
-            for (let u = 0; u < U; u++) out[u * BT + col] = seqv[src + u]!;
-          }
+      // H_{t-1} [B*T, U]: the sequence moved one step later within each record, zeros at t = 0
+      const hPrev = makeFloatOutput(b, [B * T, U], (out) => {
+        const sv = view(b, seq!);
+        for (let bi = 0; bi < B; bi++) out.set(sv.subarray(bi * T * U, (bi * T + T - 1) * U), (bi * T + 1) * U);
       });
-      const xT = makeFloatOutput(b, [F, B * T], (out) => {
-        const BT = B * T;
-        for (let r = 0; r < BT; r++) for (let k = 0; k < F; k++) out[k * BT + r] = xv[r * F + k]!;
-      });
-      const dWr = matMul(backendName, backend, hPrevT, dZ, U, B * T, G);
-      const dW = matMul(backendName, backend, xT, dZ, F, B * T, G);
-      const dX = matMul(backendName, backend, dZ, wT, B * T, G, F);
+      // dWr = H_{t-1}ᵀ dZ and dW = Xᵀ dZ, as (dZᵀ H_{t-1})ᵀ and (dZᵀ X)ᵀ: the fast operand order (heap-products.ts)
+      const dzT = transposedInfo(backend, dZ, B * T, G);
+      const dWr = weightGradient(backendName, backend, dzT, hPrev, G, B * T, U);
+      const dW = weightGradient(backendName, backend, dzT, x!, G, B * T, F);
+      const dX = heapMatMul(backendName, backend, dZ, wT, B * T, G, F);
       let dBias: TensorInfo;
       if (simd) {
         dBias = makeFloatOutput(b, [G], () => undefined);
@@ -242,11 +223,11 @@ function backwardConfig(backendName: string): KernelConfig {
         for (let r = 0; r < B * T; r++) for (let q = 0; q < G; q++) biasSum[q]! += dzAll[r * G + q]!;
         dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
       }
-      for (const t of [wrT, wT, dZ, dzStep, hPrevT, xT]) b.disposeData(t.dataId);
+      for (const t of [wrT, wT, dZ, dzStep, hPrev, dzT]) b.disposeData(t.dataId);
       return [
         { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
-        { dataId: dW.dataId, shape: [F, G], dtype: 'float32' },
-        { dataId: dWr.dataId, shape: [U, G], dtype: 'float32' },
+        dW,
+        dWr,
         dBias,
       ];
     },

@@ -6,6 +6,8 @@ export interface SmallMatMulSimd {
   gemmNN(a: number, b: number, out: number, m: number, k: number, n: number, ai: number, aj: number): void;
   gemmNT(a: number, b: number, out: number, m: number, k: number, n: number): void;
   columnSums(x: number, out: number, rows: number, cols: number): void;
+  /** `dst [cols, rows]` = `src [rows, cols]` transposed. */
+  transpose(src: number, dst: number, rows: number, cols: number): void;
 }
 
 const load = heapModuleLoader<SmallMatMulSimd>(SMALL_MAT_MUL_WASM_BASE64);

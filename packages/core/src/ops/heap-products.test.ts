@@ -1,0 +1,59 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '../backend/init-backend.js';
+import { createRng } from '../random.js';
+import { transposedInfo, weightGradient } from './heap-products.js';
+import { setSmallMatMulSimd, smallMatMulFor } from './small-mat-mul-module.js';
+
+function seeded(shape: [number, number], seed: number): tf.Tensor2D {
+  const rng = createRng(seed);
+  return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng.normal()), shape);
+}
+
+/** Runs a kernel-level helper on tensors' infos and returns its output as a tensor. */
+function run(fn: (backend: unknown, info: (t: tf.Tensor) => tf.TensorInfo) => tf.TensorInfo): tf.Tensor {
+  const backend = tf.backend();
+  const out = fn(backend, (t) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype }));
+  return tf.engine().makeTensorFromTensorInfo(out);
+}
+
+// 4x4 SIMD blocks with no edge, edges on either side or both, a single row or column, the LSTM's shape
+const shapes: Array<[number, number]> = [[4, 4], [8, 12], [7, 9], [5, 4], [4, 6], [1, 7], [9, 1], [1, 1], [640, 256]];
+
+describe.each(['cpu', 'wasm'] as const)('heap products on %s', (backend) => {
+  beforeAll(async () => {
+    await initBackend({ backend });
+  });
+  afterAll(() => setSmallMatMulSimd(true));
+
+  describe.each([true, false])('SIMD module on: %s', (simd) => {
+    beforeEach(() => setSmallMatMulSimd(simd));
+
+    it.each(shapes)('transposes [%i, %i] exactly and frees what it allocated', (rows, cols) => {
+      if (backend === 'wasm' && simd) expect(smallMatMulFor(tf.backend())).not.toBeNull(); // the SIMD path really runs
+      const x = seeded([rows, cols], rows * 31 + cols);
+      const ids = tf.backend().numDataIds();
+      const out = run((b, info) => transposedInfo(b, info(x), rows, cols));
+      expect(tf.backend().numDataIds()).toBe(ids + 1); // the result only
+      expect(out.shape).toEqual([cols, rows]);
+      const want = tf.transpose(x);
+      expect(Array.from(out.dataSync())).toEqual(Array.from(want.dataSync()));
+      tf.dispose([out, want, x]);
+    });
+
+    it.each([[18, 20, 4], [6400 / 16, 256, 64], [13, 12, 3]])('computes a weight gradient In^T dZ over %i rows (G %i, M %i)', (r, g, m) => {
+      const dz = seeded([r, g], 1);
+      const inputs = seeded([r, m], 2);
+      const dzT = tf.transpose(dz);
+      const ids = tf.backend().numDataIds();
+      const out = run((b, info) => weightGradient(tf.getBackend(), b, info(dzT), info(inputs), g, r, m));
+      expect(tf.backend().numDataIds()).toBe(ids + 1); // the result only
+      expect(out.shape).toEqual([m, g]);
+      const want = tf.matMul(inputs, dz, true, false).dataSync();
+      const got = out.dataSync();
+      let worst = 0;
+      want.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - got[i]!) / (1 + Math.abs(v)))));
+      expect(worst).toBeLessThan(1e-5);
+      tf.dispose([out, dz, inputs, dzT]);
+    });
+  });
+});
