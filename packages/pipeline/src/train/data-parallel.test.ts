@@ -85,4 +85,24 @@ describe('data-parallel gradients over worker threads', () => {
       tf.dispose(Object.values(whole.grads));
     }
   });
+
+  it('fails a step with the worker\'s own error, and a closed pool fails at once instead of waiting', async () => {
+    const recs = records(8);
+    const enc = MetadataEncoder.fit(schema, recs);
+    const encoded = enc.encodedSchema({ channels: 2, timeSteps: T, task: 'multiclass', outputs: 3 });
+    const model = buildModel({ encoder: 'lstm', fusion: 'early', dropout: 0 }, encoded, { seed: 1 });
+    const { series, mask } = batchSeries(recs, { timeSteps: T });
+    const y = { dtype: 'float32' as const, shape: [8, 3], data: new Float32Array(24) };
+    const pool = await GradientWorkers.start(model, { threads: 2, task: 'multiclass', outputIndexes: [0] });
+    expect(pool).not.toBeNull();
+    // the metadata inputs are missing: the worker's replica cannot run its shard
+    const broken: ShardableBatch = { inputs: { series, mask }, y };
+    const local = (): BatchGradients => ({ grads: {}, loss: 0 });
+    try {
+      await expect(pool!.gradients(model, broken, local)).rejects.toMatchObject({ code: 'PIPELINE_WORKER_FAILED', message: expect.stringMatching(/a training worker failed: .+/) });
+    } finally {
+      await pool!.close();
+    }
+    await expect(pool!.gradients(model, broken, local)).rejects.toMatchObject({ code: 'PIPELINE_WORKER_FAILED', message: expect.stringContaining('stopped') });
+  });
 });

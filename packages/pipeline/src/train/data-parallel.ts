@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Worker } from 'node:worker_threads';
+import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
 import { serializeModel } from '../bundle/model-artifacts.js';
-import type { WorkerReply, WorkerRequest } from './data-parallel-messages.js';
+import { SPIN_MS, type WorkerReply, type WorkerRequest } from './data-parallel-messages.js';
 
 /** Smallest shard a thread is given (a batch that cannot give every thread this many runs on the main thread). */
 export const MIN_SHARD_ROWS = 2;
@@ -72,13 +72,13 @@ export function shardSizes(rows: number, threads: number): number[] {
  */
 export class GradientWorkers {
   private constructor(
-    private readonly workers: Worker[],
+    private readonly channels: WorkerChannel[],
     private readonly trainable: tf.Variable[],
   ) {}
 
   /** Threads computing gradients, the main thread included. */
   get threads(): number {
-    return this.workers.length + 1;
+    return this.channels.length + 1;
   }
 
   /**
@@ -88,13 +88,17 @@ export class GradientWorkers {
   static async start(model: tfl.LayersModel, options: { threads: number; task: Task; outputIndexes: number[] }): Promise<GradientWorkers | null> {
     const script = options.threads > 1 ? workerScript() : null;
     if (!script) return null;
-    const { Worker } = await import('node:worker_threads');
+    const { Worker, MessageChannel } = await import('node:worker_threads');
     const { modelJson, weights } = await serializeModel(model);
-    const workers = Array.from({ length: options.threads - 1 }, () => new Worker(script));
-    const pool = new GradientWorkers(workers, model.trainableWeights.map((w) => w.read() as tf.Variable));
+    const channels = Array.from({ length: options.threads - 1 }, () => {
+      const { port1, port2 } = new MessageChannel();
+      return new WorkerChannel(new Worker(script, { workerData: { port: port2 }, transferList: [port2] }), port1);
+    });
+    const pool = new GradientWorkers(channels, model.trainableWeights.map((w) => w.read() as tf.Variable));
     try {
       const init: WorkerRequest = { type: 'init', backend: tf.getBackend(), modelJson, weights, task: options.task, outputIndexes: options.outputIndexes };
-      await Promise.all(workers.map((w) => request(w, init)));
+      channels.forEach((c) => c.send(init));
+      for (const c of channels) await c.receive();
     } catch (e) {
       await pool.close();
       throw e;
@@ -112,17 +116,17 @@ export class GradientWorkers {
     if (sizes[sizes.length - 1]! < MIN_SHARD_ROWS) return local(batch);
     const weights = model.weights.map((w) => (w.read().dataSync() as Float32Array).slice());
     let start = sizes[0]!;
-    const pending = this.workers.map((w, k) => {
+    this.channels.forEach((c, k) => {
       const end = start + sizes[k + 1]!;
       const shard = shardOf(batch, start, end);
       start = end;
-      return request(w, { type: 'step', weights, inputs: shard.inputs, y: shard.y, ...(shard.weights && { w: shard.weights }) });
+      c.send({ type: 'step', weights, inputs: shard.inputs, y: shard.y, ...(shard.weights && { w: shard.weights }) });
     });
     // the main thread's shard runs while the workers run theirs
     const mine = local(shardOf(batch, 0, sizes[0]!));
-    let replies: WorkerReply[];
+    const replies: WorkerReply[] = [];
     try {
-      replies = await Promise.all(pending);
+      for (const c of this.channels) replies.push(await c.receive());
     } catch (e) {
       tf.dispose(Object.values(mine.grads));
       throw e;
@@ -148,35 +152,60 @@ export class GradientWorkers {
 
   /** Stops the workers. */
   async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
+    await Promise.all(this.channels.map((c) => c.close()));
   }
 }
 
-/** Posts one request and waits for its reply (one request in flight per worker). */
-function request(worker: Worker, message: WorkerRequest): Promise<WorkerReply> {
-  return new Promise((resolve, reject) => {
-    const cleanup = () => {
-      worker.off('message', onMessage);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-    };
-    const onMessage = (reply: WorkerReply) => {
-      cleanup();
-      if (reply.type === 'error') {
-        reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined }));
-      } else resolve(reply);
-    };
-    const onError = (e: Error) => {
-      cleanup();
-      reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${e.message}`, {}, { cause: e }));
-    };
-    const onExit = (code: number) => {
-      cleanup();
-      reject(new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker exited (code ${code}) during a step`, { value: code }));
-    };
-    worker.on('message', onMessage);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-    worker.postMessage(message);
-  });
+
+/** Resolves after `ms` milliseconds, letting the event loop run (a worker's 'error' or 'exit'). */
+const pause = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
+
+/**
+ * One worker and its message port. Replies are taken with `receiveMessageOnPort`, polled
+ * ({@link SPIN_MS}) rather than awaited as events.
+ */
+class WorkerChannel {
+  private failure: MetaseriesError | null = null;
+
+  constructor(
+    private readonly worker: Worker,
+    private readonly port: MessagePort,
+  ) {
+    worker.on('error', (e: Error) => {
+      this.failure ??= new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${e.message}`, {}, { cause: e });
+    });
+    worker.on('exit', (code: number) => {
+      this.failure ??= new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker exited (code ${code}) during a step`, { value: code });
+    });
+  }
+
+  /** Posts one request (one is in flight at a time: {@link receive} its reply before the next). */
+  send(message: WorkerRequest): void {
+    if (this.failure) throw this.failure;
+    this.port.postMessage(message);
+  }
+
+  /** Waits for the reply to the request in flight. */
+  async receive(): Promise<WorkerReply> {
+    if (this.failure) throw this.failure;
+    const spinUntil = performance.now() + SPIN_MS;
+    for (;;) {
+      const got = receiveMessageOnPort(this.port);
+      if (got) {
+        const reply = got.message as WorkerReply;
+        if (reply.type === 'error') throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+        return reply;
+      }
+      if (performance.now() < spinUntil) continue;
+      // past the spin window: let the worker's error and exit events in, then poll each millisecond
+      await pause(this.failure ? 0 : 1);
+      if (this.failure) throw this.failure;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new MetaseriesError('PIPELINE_WORKER_FAILED', 'the training workers were stopped', {});
+    await this.worker.terminate();
+    this.port.close();
+  }
 }
