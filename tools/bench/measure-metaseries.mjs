@@ -42,7 +42,7 @@ async function loopSpeed(model, xs, ys, batches, threads) {
   const ends = [];
   const onProgress = (e) => e.type === 'batch' && ends.push(performance.now());
   const total = LOOP_WARMUP_BATCHES + batches;
-  await trainModel(model, { task: 'multiclass', train: { ...train, epochs: 1 }, source: { batchCount: total, *batches() { for (let i = 0; i < total; i++) yield batch; } }, outputName: 'probabilities', validate: async () => ({ loss: 0 }), onProgress });
+  await trainModel(model, { task: 'multiclass', train, source: { batchCount: total, *batches() { for (let i = 0; i < total; i++) yield batch; } }, outputName: 'probabilities', validate: async () => ({ loss: 0 }), onProgress });
   return (batches * B) / ((ends[ends.length - 1] - ends[LOOP_WARMUP_BATCHES - 1]) / 1000);
 }
 

@@ -9,7 +9,7 @@ import {
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
 import { gruGatesFor } from './gru-gates-module.js';
-import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
+import { heapMatMul, transposedInfo, view, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 
 /*
@@ -37,11 +37,6 @@ export const GRU_SEQUENCE_GRAD = 'MetaseriesGruSequenceGrad';
 export type GruRecurrentActivation = 'hardSigmoid' | 'sigmoid';
 
 type Backend = KernelBackendLike;
-
-function view(b: Backend, t: TensorInfo): Float32Array {
-  if (b.typedArrayFromHeap) return b.typedArrayFromHeap(t) as Float32Array;
-  return b.readSync(t.dataId) as Float32Array;
-}
 
 
 /** tfjs-layers' hard sigmoid, `clip(0.2 x + 0.5, 0, 1)`. */

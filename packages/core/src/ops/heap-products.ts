@@ -28,8 +28,11 @@ export function heapMatMul(backendName: string, backend: unknown, a: TensorInfo,
   }) as TensorInfo;
 }
 
-/** A float32 tensor's values: a view of the wasm heap (taken after any allocation), or cpu's own array. */
-function values(b: Backend, t: TensorInfo): Float32Array {
+/**
+ * A float32 tensor's values: a view of the wasm heap, or cpu's own array. Take it after the last
+ * allocation: a growing wasm heap detaches older views.
+ */
+export function view(b: KernelBackendLike, t: TensorInfo): Float32Array {
   if (b.typedArrayFromHeap) return b.typedArrayFromHeap(t) as Float32Array;
   return b.readSync(t.dataId) as Float32Array;
 }
@@ -44,7 +47,7 @@ export function transposedInfo(backend: unknown, src: TensorInfo, rows: number, 
     return out;
   }
   return makeFloatOutput(b, [cols, rows], (out) => {
-    const s = values(b, src);
+    const s = view(b, src);
     for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = s[r * cols + c]!;
   });
 }

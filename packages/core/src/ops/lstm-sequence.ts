@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
+import { heapMatMul, transposedInfo, view, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
@@ -24,11 +24,6 @@ export const LSTM_SEQUENCE = 'MetaseriesLstmSequence';
 export const LSTM_SEQUENCE_GRAD = 'MetaseriesLstmSequenceGrad';
 
 type Backend = KernelBackendLike;
-
-function view(b: Backend, t: TensorInfo): Float32Array {
-  if (b.typedArrayFromHeap) return b.typedArrayFromHeap(t) as Float32Array;
-  return b.readSync(t.dataId) as Float32Array;
-}
 
 function forwardConfig(backendName: string): KernelConfig {
   return {

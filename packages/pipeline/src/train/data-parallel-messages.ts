@@ -1,3 +1,4 @@
+import { receiveMessageOnPort, type MessagePort } from 'node:worker_threads';
 import type { Task, TensorDataMap, TensorData } from '@metaseries/core';
 
 /** Messages the main thread posts to a gradient worker. */
@@ -38,3 +39,20 @@ export type WorkerReply =
  * back to polling once a millisecond.
  */
 export const SPIN_MS = 20;
+
+/**
+ * The next message on `port`, polled with `receiveMessageOnPort`: without sleeping for
+ * {@link SPIN_MS}, then once a millisecond. After each sleep (the event loop has run, so a
+ * worker's 'error' or 'exit' has been seen) `failed` is asked, and what it returns is thrown.
+ */
+export async function nextMessage<T>(port: MessagePort, failed: () => Error | null = () => null): Promise<T> {
+  const spinUntil = performance.now() + SPIN_MS;
+  for (;;) {
+    const got = receiveMessageOnPort(port);
+    if (got) return got.message as T;
+    if (performance.now() < spinUntil) continue;
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    const failure = failed();
+    if (failure) throw failure;
+  }
+}

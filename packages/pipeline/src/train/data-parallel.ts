@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
+import type { MessagePort, Worker } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
 import { serializeModel } from '../bundle/model-artifacts.js';
-import { SPIN_MS, type WorkerReply, type WorkerRequest } from './data-parallel-messages.js';
+import { nextMessage, type WorkerReply, type WorkerRequest } from './data-parallel-messages.js';
 
 /** Smallest shard a thread is given (a batch that cannot give every thread this many runs on the main thread). */
 export const MIN_SHARD_ROWS = 2;
@@ -156,14 +156,7 @@ export class GradientWorkers {
   }
 }
 
-
-/** Resolves after `ms` milliseconds, letting the event loop run (a worker's 'error' or 'exit'). */
-const pause = (ms: number) => new Promise<void>((resolve) => (ms > 0 ? setTimeout(resolve, ms) : setImmediate(resolve)));
-
-/**
- * One worker and its message port. Replies are taken with `receiveMessageOnPort`, polled
- * ({@link SPIN_MS}) rather than awaited as events.
- */
+/** One worker and its message port; replies are polled ({@link nextMessage}), not awaited as events. */
 class WorkerChannel {
   private failure: MetaseriesError | null = null;
 
@@ -188,19 +181,9 @@ class WorkerChannel {
   /** Waits for the reply to the request in flight. */
   async receive(): Promise<WorkerReply> {
     if (this.failure) throw this.failure;
-    const spinUntil = performance.now() + SPIN_MS;
-    for (;;) {
-      const got = receiveMessageOnPort(this.port);
-      if (got) {
-        const reply = got.message as WorkerReply;
-        if (reply.type === 'error') throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
-        return reply;
-      }
-      if (performance.now() < spinUntil) continue;
-      // past the spin window: let the worker's error and exit events in, then poll each millisecond
-      await pause(this.failure ? 0 : 1);
-      if (this.failure) throw this.failure;
-    }
+    const reply = await nextMessage<WorkerReply>(this.port, () => this.failure);
+    if (reply.type === 'error') throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+    return reply;
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@
  * gradients of its shard of the batch and posts them back. The optimizer runs on the main thread
  * only, so every replica sees the same weights at every step.
  */
-import { receiveMessageOnPort, workerData, type MessagePort } from 'node:worker_threads';
+import { workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend, type BackendName, type Task, type TensorData } from '@metaseries/core';
@@ -12,7 +12,7 @@ import '@metaseries/encoders'; // registers the encoder layer classes the model 
 import '@metaseries/fusion'; // registers the fusion layer classes
 import { deserializeModel } from '../bundle/model-artifacts.js';
 import { outputsLoss } from './task-loss.js';
-import { SPIN_MS, type WorkerReply, type WorkerRequest } from './data-parallel-messages.js';
+import { nextMessage, type WorkerReply, type WorkerRequest } from './data-parallel-messages.js';
 
 let model: tfl.LayersModel | null = null;
 let vars: tf.Variable[] = [];
@@ -58,22 +58,15 @@ async function handle(msg: WorkerRequest): Promise<void> {
   reply({ type: 'grads', grads, loss }, grads.map((g) => g.buffer as ArrayBuffer));
 }
 
-// Requests are polled, not awaited as events: a sleeping thread took 1.7-3 ms to wake here.
+// Requests are polled (nextMessage), not awaited as events: a sleeping thread took 1.7-3 ms to wake here.
 async function serve(): Promise<void> {
-  let idleSince = performance.now();
   for (;;) {
-    const got = receiveMessageOnPort(port);
-    if (got) {
-      const msg = got.message as WorkerRequest;
-      try {
-        await handle(msg);
-      } catch (e: unknown) {
-        const err = e as Error & { code?: string };
-        reply({ type: 'error', message: err.message ?? String(e), code: err.code ?? null, stack: err.stack ?? null });
-      }
-      idleSince = performance.now();
-    } else if (performance.now() - idleSince > SPIN_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 1));
+    const msg = await nextMessage<WorkerRequest>(port);
+    try {
+      await handle(msg);
+    } catch (e: unknown) {
+      const err = e as Error & { code?: string };
+      reply({ type: 'error', message: err.message ?? String(e), code: err.code ?? null, stack: err.stack ?? null });
     }
   }
 }
