@@ -39,16 +39,32 @@ export function view(b: KernelBackendLike, t: TensorInfo): Float32Array {
 
 /** `src [rows, cols]` transposed, as a new `[cols, rows]` output (SIMD on tfjs-wasm's heap, JS elsewhere). */
 export function transposedInfo(backend: unknown, src: TensorInfo, rows: number, cols: number): TensorInfo {
+  return batchTransposedInfo(backend, src, 1, rows, cols, [cols, rows]);
+}
+
+/**
+ * Each of `batch` consecutive `[rows, cols]` matrices of `src` transposed, as a new output of
+ * `outShape` (`batch·cols·rows` values): SIMD on tfjs-wasm's heap, JS elsewhere. tfjs-wasm's own
+ * Transpose took 22 ms on `6400×256`, the SIMD loop ~2 ms.
+ */
+export function batchTransposedInfo(backend: unknown, src: TensorInfo, batch: number, rows: number, cols: number, outShape: number[]): TensorInfo {
   const b = backend as Backend;
   const simd = smallMatMulFor(backend);
+  const size = rows * cols;
   if (simd) {
-    const out = makeFloatOutput(b, [cols, rows], () => undefined);
-    simd.exports.transpose(simd.ptr(src), simd.ptr(out), rows, cols);
+    // every value is written, so the output is not zeroed first
+    const out = makeFloatOutput(b, outShape, () => undefined, { zeroed: false });
+    const from = simd.ptr(src);
+    const to = simd.ptr(out);
+    for (let i = 0; i < batch; i++) simd.exports.transpose(from + 4 * i * size, to + 4 * i * size, rows, cols);
     return out;
   }
-  return makeFloatOutput(b, [cols, rows], (out) => {
+  return makeFloatOutput(b, outShape, (out) => {
     const s = view(b, src);
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = s[r * cols + c]!;
+    for (let i = 0; i < batch; i++) {
+      const o = i * size;
+      for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[o + c * rows + r] = s[o + r * cols + c]!;
+    }
   });
 }
 

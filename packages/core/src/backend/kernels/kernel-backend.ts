@@ -15,17 +15,29 @@ export interface KernelBackendLike {
   makeTensorInfo?(shape: number[], dtype: DataType, values?: backend_util.BackendValues): TensorInfo;
 }
 
+/** Options of {@link makeFloatOutput}. */
+export interface FloatOutputOptions {
+  /**
+   * Whether a wasm heap output is zeroed before `fill` runs. Turn it off only where every value
+   * is written afterwards (a heap allocation holds whatever was there before). cpu outputs are
+   * always new, zeroed arrays.
+   * @default true
+   */
+  zeroed?: boolean;
+}
+
 /** Allocates a float32 output of `shape` on `backend` and lets `fill` write its values. */
 export function makeFloatOutput(
   backend: KernelBackendLike,
   shape: number[],
   fill: (out: Float32Array) => void,
+  options: FloatOutputOptions = {},
 ): TensorInfo {
   const size = shape.reduce((a, b) => a * b, 1);
   if (backend.makeOutput && backend.typedArrayFromHeap) {
     const info = backend.makeOutput(shape, 'float32');
     const out = backend.typedArrayFromHeap(info) as Float32Array;
-    out.fill(0);
+    if (options.zeroed ?? true) out.fill(0);
     fill(out);
     return info;
   }

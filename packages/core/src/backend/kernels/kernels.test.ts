@@ -120,6 +120,9 @@ describe('transpose-first BatchMatMul on wasm', () => {
     ['small batched, k not a multiple of 4 (SIMD tails)', [3, 2, 7], [3, 5, 7], false, true],
     ['small batched, n not a multiple of 4, transposeA', [3, 6, 2], [3, 6, 5], true, false],
     ['large batched (the original kernel)', [2, 70, 40], [2, 40, 30], false, false],
+    ['large batched, transposeA: each matrix transposed on its own', [2, 40, 70], [2, 40, 30], true, false],
+    ['large batched, rank 4, transposeB', [2, 2, 70, 41], [2, 2, 30, 41], false, true],
+    ['2-D, a Dense weight gradient over time (odd edges)', [643, 65], [643, 17], true, false],
   ];
   it.each(cases)('%s matches cpu and leaks no backend memory', async (_name, aShape, bShape, ta, tb) => {
     const a = seeded(aShape, 5);
