@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { initBackend } from '@metaseries/core';
 import { buildModel, ENCODERS, FUSIONS, lossOutputIndexes, trainingTargets } from './index.js';
+import type { EncoderName, ModelConfigInput } from './model-config.js';
 import { feed, TINY_T, tinyBatch, tinyConfig, tinySchema } from './testing/tiny-fixture.js';
 
 const T = TINY_T;
@@ -45,6 +46,27 @@ describe.each(ENCODERS.map((e) => [e]))('%s encoder', (encoder) => {
     tf.dispose([...out, ...outOther, ...reloaded, ...Object.values(data), ...Object.values(other)]);
     model.dispose();
     loaded.dispose();
+  });
+});
+
+describe('early fusion', () => {
+  const layerClasses = (model: tfl.LayersModel) => model.layers.map((l) => l.getClassName());
+  it('reads the metadata in the first layer of a one-way LSTM, with the kernel a RepeatConcat would give it', () => {
+    const model = buildModel({ ...tiny, encoder: 'lstm', fusion: 'early' }, schema, { seed: 3 });
+    expect(layerClasses(model)).not.toContain('MetaseriesRepeatConcat');
+    const lstms = model.layers.filter((l) => l.getClassName() === 'MetaseriesFusedLstm');
+    expect(lstms[0]!.getConfig()['staticContext']).toBe(true);
+    expect(lstms.slice(1).map((l) => l.getConfig()['staticContext'])).toEqual(lstms.slice(1).map(() => false));
+    const concat = buildModel({ ...tiny, encoder: 'lstm', fusion: 'late' }, schema, { seed: 3 });
+    const [steps] = concat.layers.filter((l) => l.getClassName() === 'MetaseriesFusedLstm')[0]!.getWeights()[0]!.shape;
+    const [withMeta] = lstms[0]!.getWeights()[0]!.shape;
+    // early fusion's kernel has rows for the metadata beyond the steps' own
+    expect(withMeta).toBeGreaterThan(steps!);
+  });
+  const others: Array<[EncoderName, Partial<ModelConfigInput>]> = [['gru', {}], ['lstm', { recurrent: { units: [4], bidirectional: true } }], ['fcn', {}]];
+  it.each(others)('repeats it over time and concatenates it for %s %j', (encoder, extra) => {
+    const model = buildModel({ ...tiny, encoder, fusion: 'early', ...extra }, schema, { seed: 3 });
+    expect(layerClasses(model)).toContain('MetaseriesRepeatConcat');
   });
 });
 

@@ -12,7 +12,7 @@ import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './m
 import { SeedSequence } from './seed-sequence.js';
 import { fcnEncoder } from './series-encoders/fcn-encoder.js';
 import { inceptionEncoder } from './series-encoders/inception-encoder.js';
-import { recurrentEncoder } from './series-encoders/recurrent-encoder.js';
+import { readsStepContext, recurrentEncoder } from './series-encoders/recurrent-encoder.js';
 import { resnetEncoder } from './series-encoders/resnet-encoder.js';
 import { applyLayer, type SeriesEncoderInput } from './series-encoders/series-encoder.js';
 import { transformerEncoder } from './series-encoders/transformer-encoder.js';
@@ -190,8 +190,11 @@ function buildMember(config: ModelConfig, encoded: EncodedSchema, encodedMember:
   }
 
   let steps = context ? applyLayer(tfl.layers.concatenate({ axis: -1 }), [series, context]) : series;
-  if (config.fusion === 'early' && metadata) steps = applyLayer(new RepeatConcat(), [steps, metadata]);
-  const features = seriesEncoder(config, { steps, mask, config, timeSteps: encoded.timeSteps, seeds });
+  // early fusion: the metadata repeated over time and concatenated to every step, or read by the
+  // encoder's first layer at every step where it can (the same maths without the [B,T,D] copy)
+  const stepContext = config.fusion === 'early' && metadata && readsStepContext(config) ? metadata : null;
+  if (config.fusion === 'early' && metadata && !stepContext) steps = applyLayer(new RepeatConcat(), [steps, metadata]);
+  const features = seriesEncoder(config, { steps, mask, config, timeSteps: encoded.timeSteps, seeds, stepContext });
 
   let attention: tfl.SymbolicTensor | null = null;
   let fused: tfl.SymbolicTensor;

@@ -4,7 +4,8 @@ import { heapModuleLoader } from './wasm-heap-module.js';
 
 /** The exports of `lstm-gates.wat` (pointers are byte offsets in the wasm backend's heap). */
 export interface LstmGates {
-  forwardStep(xw: number, hr: number, bias: number, c: number, h: number, seq: number, cells: number, gates: number, mask: number, B: number, T: number, U: number, t: number): void;
+  /** `biasStride`: bytes from one row's bias to the next, 0 for one bias `[4U]`, `16U` for one per record `[B, 4U]`. */
+  forwardStep(xw: number, hr: number, bias: number, c: number, h: number, seq: number, cells: number, gates: number, mask: number, B: number, T: number, U: number, t: number, biasStride: number): void;
   backwardStep(dy: number, mask: number, cells: number, gates: number, dh: number, dc: number, ds: number, dz: number, B: number, T: number, U: number, t: number): void;
   carryStep(back: number, dh: number, mask: number, B: number, T: number, U: number, t: number): void;
   columnSums(dz: number, out: number, rows: number, G: number): void;

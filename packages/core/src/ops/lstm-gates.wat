@@ -32,12 +32,13 @@
                           (call $tanh (f32x4.mul (local.get $x) (v128.const f32x4 0.5 0.5 0.5 0.5))))))
 
   ;; One forward step t for every row b: gates from xw + hr + bias, new c and h; masked rows
-  ;; carry h and c (seq and cells get the carried values).
+  ;; carry h and c (seq and cells get the carried values). Row b reads its bias at
+  ;; bias + b·biasStride bytes: 0 for one bias [4U], 16U for one per record [B, 4U].
   (func (export "forwardStep")
     (param $xw i32) (param $hr i32) (param $bias i32) (param $c i32) (param $h i32)
     (param $seq i32) (param $cells i32) (param $gates i32) (param $mask i32)
-    (param $B i32) (param $T i32) (param $U i32) (param $t i32)
-    (local $b i32) (local $row i32) (local $off i32) (local $ub i32) (local $gb i32)
+    (param $B i32) (param $T i32) (param $U i32) (param $t i32) (param $biasStride i32)
+    (local $bb i32) (local $b i32) (local $row i32) (local $off i32) (local $ub i32) (local $gb i32)
     (local $zx i32) (local $zh i32) (local $gt i32) (local $hb i32) (local $cb i32) (local $so i32) (local $co i32)
     (local $i v128) (local $f v128) (local $g v128) (local $o v128) (local $cn v128) (local $hn v128)
     (local.set $ub (i32.shl (local.get $U) (i32.const 2)))       ;; U floats in bytes
@@ -57,17 +58,18 @@
             (local.set $zx (i32.add (local.get $xw) (i32.mul (local.get $row) (local.get $gb))))
             (local.set $zh (i32.add (local.get $hr) (i32.mul (local.get $b) (local.get $gb))))
             (local.set $gt (i32.add (local.get $gates) (i32.mul (local.get $row) (local.get $gb))))
+            (local.set $bb (i32.add (local.get $bias) (i32.mul (local.get $b) (local.get $biasStride))))
             (block $units_done
               (loop $units
                 (br_if $units_done (i32.ge_u (local.get $off) (local.get $ub)))
                 (local.set $i (call $sigmoid (f32x4.add (f32x4.add (v128.load (i32.add (local.get $zx) (local.get $off))) (v128.load (i32.add (local.get $zh) (local.get $off))))
-                                                        (v128.load (i32.add (local.get $bias) (local.get $off))))))
+                                                        (v128.load (i32.add (local.get $bb) (local.get $off))))))
                 (local.set $f (call $sigmoid (f32x4.add (f32x4.add (v128.load (i32.add (i32.add (local.get $zx) (local.get $ub)) (local.get $off))) (v128.load (i32.add (i32.add (local.get $zh) (local.get $ub)) (local.get $off))))
-                                                        (v128.load (i32.add (i32.add (local.get $bias) (local.get $ub)) (local.get $off))))))
+                                                        (v128.load (i32.add (i32.add (local.get $bb) (local.get $ub)) (local.get $off))))))
                 (local.set $g (call $tanh (f32x4.add (f32x4.add (v128.load (i32.add (i32.add (local.get $zx) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))) (v128.load (i32.add (i32.add (local.get $zh) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))
-                                                     (v128.load (i32.add (i32.add (local.get $bias) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))))
+                                                     (v128.load (i32.add (i32.add (local.get $bb) (i32.shl (local.get $ub) (i32.const 1))) (local.get $off))))))
                 (local.set $o (call $sigmoid (f32x4.add (f32x4.add (v128.load (i32.add (i32.add (local.get $zx) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off))) (v128.load (i32.add (i32.add (local.get $zh) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off))))
-                                                        (v128.load (i32.add (i32.add (local.get $bias) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off))))))
+                                                        (v128.load (i32.add (i32.add (local.get $bb) (i32.mul (local.get $ub) (i32.const 3))) (local.get $off))))))
                 (local.set $cn (f32x4.add (f32x4.mul (local.get $f) (v128.load (i32.add (local.get $cb) (local.get $off)))) (f32x4.mul (local.get $i) (local.get $g))))
                 (local.set $hn (f32x4.mul (local.get $o) (call $tanh (local.get $cn))))
                 (v128.store (i32.add (local.get $cb) (local.get $off)) (local.get $cn))

@@ -11,7 +11,7 @@ function seeded(shape: number[], seed: number, scale = 0.5): tf.Tensor {
 }
 
 /** The same LSTM written with ordinary tfjs ops, step by step (the unfused reference). */
-function lstmReference(x: tf.Tensor3D, w: tf.Tensor2D, wr: tf.Tensor2D, bias: tf.Tensor1D, mask: tf.Tensor2D): tf.Tensor3D {
+function lstmReference(x: tf.Tensor3D, w: tf.Tensor2D, wr: tf.Tensor2D, bias: tf.Tensor1D | tf.Tensor2D, mask: tf.Tensor2D): tf.Tensor3D {
   const [B, T] = x.shape;
   const U = wr.shape[0];
   let h = tf.zeros([B, U]) as tf.Tensor2D;
@@ -36,13 +36,19 @@ describe.each(['cpu', 'wasm'] as const)('lstmSequence on %s', (backend) => {
     await initBackend({ backend });
   });
 
-  // U = 8 runs the wasm SIMD gate kernels on wasm (U a multiple of 4), U = 5 the JS loops
-  it.each([5, 8])('matches the unfused LSTM in value and in every gradient, padded steps included (U = %i)', (U) => {
+  // U = 8 runs the wasm SIMD gate kernels on wasm (U a multiple of 4), U = 5 the JS loops; a
+  // bias [B, 4U] is one per record (early fusion's metadata term)
+  it.each([
+    [5, 'one bias'],
+    [8, 'one bias'],
+    [5, 'a bias per record'],
+    [8, 'a bias per record'],
+  ])('matches the unfused LSTM in value and in every gradient, padded steps included (U = %i, %s)', (U, biasKind) => {
     const B = 3, T = 6, F = 4;
     const x = seeded([B, T, F], 1) as tf.Tensor3D;
     const w = seeded([F, 4 * U], 2) as tf.Tensor2D;
     const wr = seeded([U, 4 * U], 3) as tf.Tensor2D;
-    const bias = seeded([4 * U], 4) as tf.Tensor1D;
+    const bias = seeded(biasKind === 'one bias' ? [4 * U] : [B, 4 * U], 4) as tf.Tensor1D;
     const mask = tf.tensor2d([[1, 1, 1, 1, 1, 1], [1, 1, 1, 1, 0, 0], [1, 0, 1, 1, 1, 0]]);
     const probe = seeded([B, T, U], 5);
     const loss = (f: typeof lstmReference) => (a: tf.Tensor, b: tf.Tensor, c: tf.Tensor, d: tf.Tensor) =>
@@ -79,6 +85,14 @@ describe.each(['cpu', 'wasm'] as const)('lstmSequence on %s', (backend) => {
     });
     expect(tf.backend().numDataIds()).toBe(ids);
   });
+
+  it('names the shapes when the bias fits neither [4U] nor [B, 4U]', () => {
+    const x = seeded([2, 4, 3], 6) as tf.Tensor3D;
+    const w = seeded([3, 16], 7) as tf.Tensor2D;
+    const wr = seeded([4, 16], 8) as tf.Tensor2D;
+    expect(() => lstmSequence(x, w, wr, seeded([12], 9) as tf.Tensor1D)).toThrow('bias must be [16] or [2, 16] for x [2, 4, 3] and a recurrent kernel [4, 16], got [12]');
+    expect(() => lstmSequence(x, w, wr, seeded([3, 16], 9) as tf.Tensor1D)).toThrow('got [3, 16]');
+  });
 });
 
 describe('lstmSequence gate kernels: wasm SIMD against the JS loops', () => {
@@ -87,12 +101,12 @@ describe('lstmSequence gate kernels: wasm SIMD against the JS loops', () => {
   });
   afterAll(() => setLstmGatesSimd(true));
 
-  it('gives the same states and gradients on a batch with holes, leading and trailing padding', () => {
+  it.each(['one bias', 'a bias per record'])('gives the same states and gradients on a batch with holes, leading and trailing padding (%s)', (biasKind) => {
     const B = 5, T = 9, F = 3, U = 12;
     const x = seeded([B, T, F], 11, 1) as tf.Tensor3D;
     const w = seeded([F, 4 * U], 12) as tf.Tensor2D;
     const wr = seeded([U, 4 * U], 13) as tf.Tensor2D;
-    const bias = seeded([4 * U], 14) as tf.Tensor1D;
+    const bias = seeded(biasKind === 'one bias' ? [4 * U] : [B, 4 * U], 14) as tf.Tensor1D;
     const mask = tf.tensor2d([
       [1, 1, 1, 1, 1, 1, 1, 1, 1],
       [0, 0, 1, 1, 1, 1, 1, 1, 1],

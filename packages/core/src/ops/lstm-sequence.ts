@@ -18,6 +18,12 @@ import { lstmGatesFor } from './lstm-gates-module.js';
  * logistic sigmoid, the candidate and the output use tanh (both from `fast-tanh.ts`: no
  * transcendental call per gate, within a few float32 ulps). Masked steps (mask 0) carry the
  * previous h and c unchanged, as tfjs-layers' RNN does.
+ *
+ * The bias is one `[4U]` vector or one per record `[B, 4U]`: early fusion's static metadata
+ * enters an LSTM as `m·W_m` at every step, the same for all of a record's steps, so it is added
+ * once per record as a bias (`FusedLstm` with a context input) instead of being repeated over
+ * time, concatenated to the steps and multiplied at each of them. A per-record bias's gradient
+ * is each record's sum of its steps' gate gradients.
  */
 
 export const LSTM_SEQUENCE = 'MetaseriesLstmSequence';
@@ -38,6 +44,7 @@ function forwardConfig(backendName: string): KernelConfig {
       // X·W for every step at once: [B*T, F] x [F, 4U]
       const xw = heapMatMul(backendName, backend, x!, kernel!, B * T, F, G);
       const bv = b.readSync(bias!.dataId) as Float32Array;
+      const biasStride = bias!.shape.length === 2 ? G : 0; // floats from one record's bias to the next
       const mv = b.readSync(mask!.dataId) as Float32Array;
       const h = makeFloatOutput(b, [1, B, U], () => undefined);
       const seq = makeFloatOutput(b, [B, T, U], () => undefined);
@@ -50,7 +57,7 @@ function forwardConfig(backendName: string): KernelConfig {
         const cState = makeFloatOutput(b, [B, U], () => undefined);
         for (let t = 0; t < T; t++) {
           const hr = heapMatMul(backendName, backend, h, recurrentKernel!, B, U, G);
-          k.forwardStep(ptr(xw), ptr(hr), ptr(bias!), ptr(cState), ptr(h), ptr(seq), ptr(cells), ptr(gates), ptr(mask!), B, T, U, t);
+          k.forwardStep(ptr(xw), ptr(hr), ptr(bias!), ptr(cState), ptr(h), ptr(seq), ptr(cells), ptr(gates), ptr(mask!), B, T, U, t, 4 * biasStride);
           b.disposeData(hr.dataId);
         }
         b.disposeData(cState.dataId);
@@ -79,11 +86,12 @@ function forwardConfig(backendName: string): KernelConfig {
               continue;
             }
             const ro = bi * G;
+            const bo = bi * biasStride;
             for (let u = 0; u < U; u++) {
-              const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[u]!);
-              const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[U + u]!);
-              const g = tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[2 * U + u]!);
-              const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[3 * U + u]!);
+              const i = sigmoid(xwv[zo + u]! + hrv[ro + u]! + bv[bo + u]!);
+              const f = sigmoid(xwv[zo + U + u]! + hrv[ro + U + u]! + bv[bo + U + u]!);
+              const g = tanh(xwv[zo + 2 * U + u]! + hrv[ro + 2 * U + u]! + bv[bo + 2 * U + u]!);
+              const o = sigmoid(xwv[zo + 3 * U + u]! + hrv[ro + 3 * U + u]! + bv[bo + 3 * U + u]!);
               const cn = f * c[ho + u]! + i * g;
               c[ho + u] = cn;
               const hn = o * tanh(cn);
@@ -110,8 +118,9 @@ function backwardConfig(backendName: string): KernelConfig {
   return {
     kernelName: LSTM_SEQUENCE_GRAD,
     backendName,
-    kernelFunc: ({ inputs, backend }) => {
+    kernelFunc: ({ inputs, backend, attrs }) => {
       const b = backend as unknown as Backend;
+      const perRecordBias = (attrs as { perRecordBias?: boolean }).perRecordBias === true;
       const { dy, x, kernel, recurrentKernel, mask, seq, cells, gates } = inputs as Record<string, TensorInfo>;
       const [B, T, F] = x!.shape as [number, number, number];
       const U = recurrentKernel!.shape[0]!;
@@ -208,15 +217,21 @@ function backwardConfig(backendName: string): KernelConfig {
       const dWr = weightGradient(backendName, backend, dzT, hPrev, G, B * T, U);
       const dW = weightGradient(backendName, backend, dzT, x!, G, B * T, F);
       const dX = heapMatMul(backendName, backend, dZ, wT, B * T, G, F);
+      // the bias gradient: the gate gradients summed over all rows, or over each record's steps
+      const sums = perRecordBias ? B : 1;
+      const rows = perRecordBias ? T : B * T;
       let dBias: TensorInfo;
       if (simd) {
-        dBias = makeFloatOutput(b, [G], () => undefined);
-        simd.gates.columnSums(simd.ptr(dZ), simd.ptr(dBias), B * T, G);
+        dBias = makeFloatOutput(b, perRecordBias ? [B, G] : [G], () => undefined, { zeroed: false });
+        for (let r = 0; r < sums; r++) simd.gates.columnSums(simd.ptr(dZ) + 4 * r * rows * G, simd.ptr(dBias) + 4 * r * G, rows, G);
       } else {
         const dzAll = view(b, dZ);
-        const biasSum = new Float32Array(G);
-        for (let r = 0; r < B * T; r++) for (let q = 0; q < G; q++) biasSum[q]! += dzAll[r * G + q]!;
-        dBias = makeFloatOutput(b, [G], (out) => out.set(biasSum));
+        const biasSum = new Float32Array(sums * G);
+        for (let r = 0; r < B * T; r++) {
+          const o = perRecordBias ? Math.floor(r / T) * G : 0;
+          for (let q = 0; q < G; q++) biasSum[o + q]! += dzAll[r * G + q]!;
+        }
+        dBias = makeFloatOutput(b, perRecordBias ? [B, G] : [G], (out) => out.set(biasSum));
       }
       for (const t of [wrT, wT, dZ, dzStep, hPrev, dzT]) b.disposeData(t.dataId);
       return [
@@ -245,12 +260,18 @@ export function registerLstmSequenceKernels(backendName: string): void {
  * @param x `[B, T, F]` inputs.
  * @param kernel `[F, 4U]` input weights, gate order i, f, c, o.
  * @param recurrentKernel `[U, 4U]` recurrent weights.
- * @param bias `[4U]`.
+ * @param bias `[4U]`, or `[B, 4U]`: one per record (early fusion's `m·W_m + b`, see the top of this file).
  * @param mask `[B, T]`, 1 for real steps, 0 for padding (carries the previous state). Default: all ones.
  * @returns `[B, T, U]` hidden states; the last step holds the final state.
  */
-export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D, mask?: tf.Tensor2D): tf.Tensor3D {
+export function lstmSequence(x: tf.Tensor3D, kernel: tf.Tensor2D, recurrentKernel: tf.Tensor2D, bias: tf.Tensor1D | tf.Tensor2D, mask?: tf.Tensor2D): tf.Tensor3D {
   registerLstmSequenceKernels(tf.getBackend());
-  const m = mask ?? tf.ones([x.shape[0], x.shape[1]]);
-  return runSequenceOp(LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, ['cells', 'gates'], { x, kernel, recurrentKernel, bias, mask: m });
+  const [B, T] = x.shape;
+  const G = recurrentKernel.shape[1];
+  const perRecordBias = bias.rank === 2;
+  if (bias.shape[bias.rank - 1] !== G || (perRecordBias && bias.shape[0] !== B)) {
+    throw new Error(`lstmSequence: bias must be [${G}] or [${B}, ${G}] for x [${x.shape.join(', ')}] and a recurrent kernel [${recurrentKernel.shape.join(', ')}], got [${bias.shape.join(', ')}]`);
+  }
+  const m = mask ?? tf.ones([B, T]);
+  return runSequenceOp(LSTM_SEQUENCE, LSTM_SEQUENCE_GRAD, ['cells', 'gates'], { x, kernel, recurrentKernel, bias, mask: m }, { perRecordBias });
 }

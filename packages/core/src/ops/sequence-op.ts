@@ -6,7 +6,8 @@ export interface SequenceInputs {
   x: tf.Tensor3D;
   kernel: tf.Tensor2D;
   recurrentKernel: tf.Tensor2D;
-  bias: tf.Tensor1D;
+  /** `[G]`, or `[B, G]` where a kernel takes one bias per record. */
+  bias: tf.Tensor1D | tf.Tensor2D;
   mask: tf.Tensor2D;
 }
 

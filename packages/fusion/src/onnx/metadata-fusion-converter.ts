@@ -1,11 +1,14 @@
-import { attr } from './onnx-graph.js';
+import { attr, type OnnxGraph } from './onnx-graph.js';
 import { project, weightInitializer, type LayerConverter } from './layer-converter.js';
 
 /** `MetaseriesRepeatConcat` → Expand the vector over time, Concat on the feature axis. */
 export const convertRepeatConcat: LayerConverter = (ctx) => {
-  const g = ctx.graph;
-  const name = ctx.layer.name;
   const [x, v] = ctx.inputs as [string, string];
+  return { outputs: [repeatConcat(ctx.graph, x, v, ctx.layer.name)] };
+};
+
+/** `[x [B,T,F], v [B,D]] → [B,T,F+D]`: `v` expanded over time and concatenated to every step of `x`. */
+export function repeatConcat(g: OnnxGraph, x: string, v: string, name: string): string {
   const shape = g.node(
     'Concat',
     [g.node('Shape', [x], { start: attr.int(0), end: attr.int(2) }, `${name}/bt`), g.node('Shape', [v], { start: attr.int(1), end: attr.int(2) }, `${name}/d`)],
@@ -13,8 +16,8 @@ export const convertRepeatConcat: LayerConverter = (ctx) => {
     `${name}/shape`,
   );
   const repeated = g.node('Expand', [g.node('Unsqueeze', [v, g.ints([1])], {}, `${name}/v3`), shape], {}, `${name}/repeated`);
-  return { outputs: [g.node('Concat', [x, repeated], { axis: attr.int(2) }, `${name}/concat`)] };
-};
+  return g.node('Concat', [x, repeated], { axis: attr.int(2) }, `${name}/concat`);
+}
 
 /** Adds a time axis to a `[B,F]` modulation when the features are `[B,T,F]`. */
 function alongTime(ctx: Parameters<LayerConverter>[0], y: string): string {

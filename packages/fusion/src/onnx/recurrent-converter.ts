@@ -3,6 +3,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { activationName } from './activation-converter.js';
 import { attr, type OnnxAttribute, type OnnxGraph } from './onnx-graph.js';
 import { unsupported, type ConvertContext, type LayerConverter } from './layer-converter.js';
+import { repeatConcat } from './metadata-fusion-converter.js';
 
 type Kind = 'LSTM' | 'GRU';
 
@@ -201,12 +202,19 @@ export const convertBidirectional: LayerConverter = (ctx) => {
   return { outputs: [last], mask: null };
 };
 
-/** A fused recurrent layer over `[x, mask?]`: its own weights, run as one forward ONNX LSTM/GRU. */
+/**
+ * A fused recurrent layer over `[x, mask?]`, or `[x, mask?, context]` (`staticContext`: the
+ * context expanded over time and concatenated to x, which the layer's `[F + D, 4U]` kernel
+ * reads): its own weights, run as one forward ONNX LSTM/GRU.
+ */
 function convertFused(ctx: Parameters<LayerConverter>[0], kind: Kind, recurrentActivation: string): ReturnType<LayerConverter> {
-  const layer = ctx.layer as unknown as { units: number; returnSequences: boolean };
+  const layer = ctx.layer as unknown as { units: number; returnSequences: boolean; staticContext?: boolean };
   const g = ctx.graph;
   const name = ctx.layer.name;
-  const [x, maskIn] = ctx.inputs as [string, string | undefined];
+  const inputs = [...ctx.inputs];
+  const context = layer.staticContext ? inputs.pop() : undefined;
+  const [xIn, maskIn] = inputs as [string, string | undefined];
+  const x = context ? repeatConcat(g, xIn, context, `${name}/context`) : xIn;
   const mask = maskIn ? g.node('Greater', [maskIn, g.node('CastLike', [g.scalar(0), maskIn], {}, `${name}/zero`)], {}, `${name}/real`) : null;
   const dir: Direction = {
     kernel: ctx.weights['kernel']!,

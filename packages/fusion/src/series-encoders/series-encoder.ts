@@ -12,6 +12,12 @@ export interface SeriesEncoderInput {
   config: ModelConfig;
   timeSteps: number | null;
   seeds: SeedSequence;
+  /**
+   * A static vector `[B, D]` (early fusion's metadata) that the encoder's first layer reads at
+   * every step, as if it were repeated over time and concatenated to `steps`. Only encoders
+   * that {@link readsStepContext} get one; the others get it concatenated. Default: none.
+   */
+  stepContext?: tfl.SymbolicTensor | null;
 }
 
 /** A series encoder returns step features `[B,T,F]`, zero (or carried over) on padded steps. */
