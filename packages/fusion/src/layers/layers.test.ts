@@ -83,6 +83,52 @@ describe('MetadataAttentionPooling', () => {
     }
   });
 
+  /** The layer's maths written out step by step: keys and values at every step. */
+  function attentionReference(x: tf.Tensor, meta: tf.Tensor, m: tf.Tensor, w: Record<string, tf.Tensor>, h: number, k: number): tf.Tensor[] {
+    const [b, t, f] = x.shape as [number, number, number];
+    const flat = tf.reshape(x, [b * t, f]);
+    const split = (y: tf.Tensor) => tf.transpose(tf.reshape(y, [b, t, h, k]), [0, 2, 1, 3]); // [B,h,T,k]
+    const keys = split(tf.add(tf.matMul(flat, w['key_kernel'] as tf.Tensor2D), w['key_bias']!));
+    const values = split(tf.add(tf.matMul(flat, w['value_kernel'] as tf.Tensor2D), w['value_bias']!));
+    const query = tf.add(tf.matMul(meta as tf.Tensor2D, w['query_kernel'] as tf.Tensor2D), w['query_bias']!);
+    const scores = tf.div(tf.reshape(tf.matMul(tf.reshape(query, [b, h, 1, k]), keys, false, true), [b, h, t]), Math.sqrt(k));
+    const real = tf.reshape(m, [b, 1, t]);
+    const weights = tf.mul(tf.softmax(tf.add(scores, tf.mul(tf.sub(1, real), -1e9)), -1), real);
+    const context = tf.reshape(tf.matMul(tf.expandDims(weights, 2), values), [b, h * k]);
+    return [tf.concat([context, query], 1), weights];
+  }
+
+  it.each(['cpu', 'wasm'] as const)('computes what keys and values at every step give, in value and in every gradient (%s)', async (backend) => {
+    await initBackend({ backend });
+    try {
+      const h = 2, k = 3;
+      const layer = new MetadataAttentionPooling({ heads: h, keyDim: k, seed: 3 });
+      const x = tf.randomNormal([3, 5, 4], 0, 1, 'float32', 1);
+      const meta = tf.randomNormal([3, 2], 0, 1, 'float32', 2);
+      const m = tf.tensor2d([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1], [0, 0, 0, 0, 0]]); // a record without real steps too
+      layer.apply([x, meta, m]);
+      // non-zero biases, so their terms are checked as well
+      layer.setWeights(layer.getWeights().map((wt, i) => tf.randomNormal(wt.shape, 0, 1, 'float32', 10 + i)));
+      const names = layer.weights.map((wt) => wt.originalName.split('/').pop()!);
+      const probe = [tf.randomNormal([3, 2 * h * k], 0, 1, 'float32', 30), tf.randomNormal([3, h, 5], 0, 1, 'float32', 31)];
+      const loss = (outs: tf.Tensor[]) => tf.addN(outs.map((o, i) => tf.sum(tf.mul(o, probe[i]!)))) as tf.Scalar;
+      const vars = layer.trainableWeights.map((wt) => wt.read() as tf.Variable);
+      const xVar = tf.variable(x);
+      const metaVar = tf.variable(meta);
+      const mine = tf.variableGrads(() => loss(layer.apply([xVar, metaVar, m]) as tf.Tensor[]), [...vars, xVar, metaVar]);
+      const wByName = Object.fromEntries(names.map((n, i) => [n, vars[i]!]));
+      const theirs = tf.variableGrads(() => loss(attentionReference(xVar, metaVar, m, wByName, h, k)), [...vars, xVar, metaVar]);
+      expect(Math.abs(mine.value.dataSync()[0]! - theirs.value.dataSync()[0]!)).toBeLessThan(1e-4);
+      for (const v of [...vars, xVar, metaVar]) expect(tf.max(tf.abs(tf.sub(mine.grads[v.name]!, theirs.grads[v.name]!))).dataSync()[0]).toBeLessThan(1e-4);
+      const [summary, weights] = layer.apply([x, meta, m]) as tf.Tensor[];
+      const [refSummary, refWeights] = attentionReference(x, meta, m, wByName, h, k);
+      expect(tf.max(tf.abs(tf.sub(summary!, refSummary!))).dataSync()[0]).toBeLessThan(1e-5);
+      expect(tf.max(tf.abs(tf.sub(weights!, refWeights!))).dataSync()[0]).toBeLessThan(1e-6);
+    } finally {
+      await initBackend({ backend: 'cpu' });
+    }
+  });
+
   it('the query comes from the metadata: other metadata, other weights', () => {
     const layer = new MetadataAttentionPooling({ heads: 1, keyDim: 4, seed: 7 });
     const steps = tf.randomNormal([1, 5, 6], 0, 3, 'float32', 1);
