@@ -2,7 +2,8 @@
 // Assembles each WebAssembly text module of src/ops (SIMD) into a TypeScript file holding the
 // binary as base64, with wabt: lstm-gates.wat → lstm-gates-wasm.ts (LSTM_GATES_WASM_BASE64), gru-gates.wat →
 // gru-gates-wasm.ts (GRU_GATES_WASM_BASE64),
-// small-mat-mul.wat → small-mat-mul-wasm.ts (SMALL_MAT_MUL_WASM_BASE64).
+// small-mat-mul.wat → small-mat-mul-wasm.ts (SMALL_MAT_MUL_WASM_BASE64), tile-gemm.wat →
+// tile-gemm-wasm.ts (TILE_GEMM_WASM_BASE64).
 // Helper functions (tanh, sigmoid, …) are inlined into their callers first (inline-wat.mjs).
 // Run after editing a .wat: node packages/core/scripts/build-wat.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -14,7 +15,7 @@ import { inlineWat } from './inline-wat.mjs';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const wabt = await require(process.env.WABT_PATH ?? 'wabt')();
-for (const name of ['lstm-gates', 'small-mat-mul', 'gru-gates']) {
+for (const name of ['lstm-gates', 'small-mat-mul', 'gru-gates', 'tile-gemm']) {
   const src = path.join(here, `../src/ops/${name}.wat`);
   // helpers inlined first: V8 neither inlines wasm calls nor keeps SIMD registers across them
   const mod = wabt.parseWat(`${name}.wat`, inlineWat(readFileSync(src, 'utf8')), { simd: true, bulk_memory: true });

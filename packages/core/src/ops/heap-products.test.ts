@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/init-backend.js';
 import { createRng } from '../random.js';
-import { transposedInfo, weightGradient } from './heap-products.js';
+import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
 import { setSmallMatMulSimd, smallMatMulFor } from './small-mat-mul-module.js';
+import { setTileGemmSimd, tileGemmFor } from './tile-gemm-module.js';
 
 function seeded(shape: [number, number], seed: number): tf.Tensor2D {
   const rng = createRng(seed);
@@ -55,5 +56,38 @@ describe.each(['cpu', 'wasm'] as const)('heap products on %s', (backend) => {
       expect(worst).toBeLessThan(1e-5);
       tf.dispose([out, dz, inputs, dzT]);
     });
+  });
+});
+
+// m: whole 4-row tiles, 1-3 rows left, a single row; n: whole 8-column tiles, a last 4 columns,
+// 4 alone, and n not a multiple of 4 (BatchMatMul); k: 0 (zeros), 1, odd; the LSTM's per-step
+// products at B 64 and 32, the input projection and a weight gradient
+const products: Array<[number, number, number]> = [
+  [4, 3, 8], [8, 5, 16], [5, 7, 12], [6, 1, 4], [7, 9, 20], [1, 4, 8], [3, 2, 4], [9, 0, 8], [5, 6, 3],
+  [64, 64, 256], [32, 256, 64], [640, 3, 256], [256, 640, 64],
+];
+
+describe('heapMatMul on wasm', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+  afterAll(() => setTileGemmSimd(true));
+
+  it.each(products)('gives the same bits as tfjs-wasm BatchMatMul for [%i, %i] x [%i] and frees nothing else', (m, k, n) => {
+    const a = seeded([m, k], m * 7 + k);
+    const b = seeded([k, n], k * 11 + n);
+    setTileGemmSimd(false);
+    const want = run((be, info) => heapMatMul('wasm', be, info(a), info(b), m, k, n));
+    setTileGemmSimd(true);
+    expect(tileGemmFor(tf.backend())).not.toBeNull(); // the tiled path really runs
+    // stale values where the output will go: every one must be overwritten
+    tf.dispose(tf.fill([m * n + 64], Number.NaN));
+    const ids = tf.backend().numDataIds();
+    const got = run((be, info) => heapMatMul('wasm', be, info(a), info(b), m, k, n));
+    expect(tf.backend().numDataIds()).toBe(ids + 1); // the result only
+    expect(got.shape).toEqual([1, m, n]);
+    // with k = 0, BatchMatMul leaves the heap's old values (seen: 3.6e-41); the product is zeros
+    expect(Array.from(got.dataSync())).toEqual(k === 0 ? new Array(m * n).fill(0) : Array.from(want.dataSync()));
+    tf.dispose([a, b, want, got]);
   });
 });
