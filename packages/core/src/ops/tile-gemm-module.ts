@@ -8,9 +8,10 @@ export interface TileGemmSimd {
 }
 
 const load = heapModuleLoader<TileGemmSimd>(TILE_GEMM_WASM_BASE64);
-let enabled = true;
+/** `METASERIES_TILE_GEMM=0` (Node) keeps the recurrent kernels' products in tfjs-wasm's BatchMatMul. */
+let enabled = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.METASERIES_TILE_GEMM !== '0';
 
-/** Turns the tiled SIMD product off (tests compare it with tfjs-wasm's BatchMatMul). Default: on. */
+/** Turns the tiled SIMD product off (tests compare it with tfjs-wasm's BatchMatMul). Default: on, unless `METASERIES_TILE_GEMM=0`. */
 export function setTileGemmSimd(on: boolean): void {
   enabled = on;
 }
