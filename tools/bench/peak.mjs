@@ -2,9 +2,10 @@
 // line with
 // - `flopsPerTrainSample`: multiply-add FLOPs (×2) of the matrix products and convolutions of one
 //   training step (forward and backward) per sample, for each workload, counted by wrapping wasm's
-//   BatchMatMul, Conv2D and FusedConv2D kernels (core's conv gradients and fused recurrent kernels
-//   run their products through BatchMatMul, so they are counted there). The PyTorch twins do the
-//   same products, so the same count serves both;
+//   BatchMatMul, Conv2D and FusedConv2D kernels (core's conv gradients run their products through
+//   BatchMatMul; run.mjs starts this script with METASERIES_TILE_GEMM=0 so the fused recurrent
+//   kernels' products go there too instead of core's tiled GEMM). The PyTorch twins do the same
+//   products, so the same count serves both;
 // - `wasmGflopsOneThread`: a 1024³ float32 product on tfjs-wasm (XNNPACK, one thread): the ceiling
 //   of one training thread here.
 // Usage: node peak.mjs [--models M0,M1]

@@ -1,10 +1,13 @@
 #!/usr/bin/env node
-// npm run bench [-- --quick] [--json FILE] [--backends wasm,cpu] [--models M0,M1,M2,M3,C1]
+// npm run bench [-- --quick] [--json FILE] [--backends wasm,cpu] [--models M0,M1,M2,M3,C1] [--rounds N]
 // Runs the DESIGN workloads with metaseries on every backend present and the same models in
 // PyTorch, in ONE run (these machines are noisy: only ratios measured side by side mean much),
-// and prints a table with ratios to PyTorch.
+// and prints a table with ratios to PyTorch. With --rounds N (default 3, 1 with --quick) the
+// measurements alternate, metaseries then PyTorch, N times: each figure is the median over rounds,
+// and each ratio the median of the N ratios measured next to each other (a slow minute of the
+// shared machine then moves one round, not every figure of one side).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { writeFileSync, existsSync } from 'node:fs';
+import { writeFileSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
@@ -36,10 +39,16 @@ try {
 // cpu is ~100x slower than wasm on conv and recurrent training: in --quick mode it runs M0 only.
 const backends = opt('backends', present.join(',')).split(',');
 
+const rounds = Math.max(1, Number(opt('rounds', quick ? 1 : 3)));
+const roundRows = [];
+execFileSync('bash', [path.join(here, 'setup.sh')], { stdio: 'inherit' });
+const torchJson = path.join(here, '.torch-rows.json');
+for (let round = 1; round <= rounds; round++) {
 const rows = [];
+roundRows.push(rows);
 for (const backend of backends) {
   const m = backend === 'cpu' && quick ? 'M0' : models;
-  process.stderr.write(`bench: metaseries on ${backend} (${m})...\n`);
+  process.stderr.write(`bench: metaseries on ${backend} (${m}, round ${round}/${rounds})...\n`);
   const script = backend === 'onnx' ? ['measure-onnx.mjs'] : ['measure-metaseries.mjs', '--backend', backend];
   const r = spawnSync(process.execPath, [path.join(here, script[0]), ...script.slice(1), '--models', m, ...(quick ? ['--quick'] : [])], {
     encoding: 'utf8',
@@ -54,18 +63,48 @@ for (const backend of backends) {
   rows.push(...JSON.parse(r.stdout.trim().split('\n').pop()).rows);
 }
 
-process.stderr.write('bench: PyTorch reference...\n');
-execFileSync('bash', [path.join(here, 'setup.sh')], { stdio: 'inherit' });
-const torchJson = path.join(here, '.torch-rows.json');
+process.stderr.write(`bench: PyTorch reference (round ${round}/${rounds})...\n`);
 execFileSync('/usr/bin/python3', [path.join(here, 'reference/torch_models.py'), '--models', models, '--json', torchJson, ...(quick ? ['--quick'] : [])], {
   stdio: ['ignore', 'inherit', 'ignore'],
 });
-if (existsSync(torchJson)) rows.push(...JSON.parse((await import('node:fs')).readFileSync(torchJson, 'utf8')).rows);
+if (existsSync(torchJson)) rows.push(...JSON.parse(readFileSync(torchJson, 'utf8')).rows);
+}
+
+// one row per (model, impl, backend): the median of each figure over the rounds, and each ratio
+// to PyTorch as the median of the rounds' own ratios
+const medianOf = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number' && Number.isFinite(x)).sort((a, b) => a - b);
+  return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : null;
+};
+const keyOf = (r) => `${r.model}|${r.impl}|${r.backend}`;
+const rows = [];
+for (const first of roundRows[0]) {
+  const same = roundRows.map((rs) => rs.find((r) => keyOf(r) === keyOf(first))).filter(Boolean);
+  const row = { ...first };
+  for (const [k, v] of Object.entries(first)) if (typeof v === 'number') row[k] = medianOf(same.map((r) => r[k]));
+  const vsTorch = (field) =>
+    medianOf(roundRows.map((rs) => {
+      const mine = rs.find((r) => keyOf(r) === keyOf(first));
+      const t = rs.find((r) => r.model === first.model && r.impl === 'pytorch');
+      return mine?.[field] && t?.[field] ? mine[field] / t[field] : null;
+    }));
+  row.rounds = same.length;
+  row.trainVsPytorch = vsTorch('trainSamplesPerSec');
+  row.inferVsPytorch = vsTorch('inferSamplesPerSec');
+  row.latencyVsPytorch = vsTorch('latencyMsB1');
+  if (rounds > 1) row.trainVsPytorchByRound = roundRows.map((rs) => {
+    const mine = rs.find((r) => keyOf(r) === keyOf(first));
+    const t = rs.find((r) => r.model === first.model && r.impl === 'pytorch');
+    return mine?.trainSamplesPerSec && t?.trainSamplesPerSec ? mine.trainSamplesPerSec / t.trainSamplesPerSec : null;
+  });
+  rows.push(row);
+}
 
 // the machine's matrix-product peak (PyTorch, both cores) and each workload's FLOPs per training
 // sample: how much of the machine each implementation's training uses
 process.stderr.write('bench: FLOPs per sample and matrix-product peaks...\n');
-const peakRun = spawnSync(process.execPath, [path.join(here, 'peak.mjs'), '--models', models], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+// METASERIES_TILE_GEMM=0: every product through the BatchMatMul kernel that peak.mjs counts
+const peakRun = spawnSync(process.execPath, [path.join(here, 'peak.mjs'), '--models', models], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, METASERIES_TILE_GEMM: '0' } });
 const torchPeak = spawnSync('/usr/bin/python3', [path.join(here, 'reference/matmul_peak.py'), '--threads', '2'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
 const peak = peakRun.status === 0 ? JSON.parse(peakRun.stdout.trim().split('\n').pop()) : null;
 const machinePeakGflops = torchPeak.status === 0 ? JSON.parse(torchPeak.stdout.trim().split('\n').pop()).gflops : null;
@@ -76,18 +115,14 @@ for (const r of rows) {
   if (machinePeakGflops) r.trainPeakFraction = r.trainGflops / machinePeakGflops;
 }
 
-const torch = Object.fromEntries(rows.filter((r) => r.impl === 'pytorch').map((r) => [r.model, r]));
 const fmt = (x, d = 0) => (x === undefined || x === null || Number.isNaN(x) ? '—' : x.toLocaleString('en-US', { maximumFractionDigits: d, minimumFractionDigits: d }));
-// a ratio, or — when either side is missing (an onnx row has no training figures)
-const ratio = (a, b) => (a === null || a === undefined || !b ? undefined : a / b);
 const lines = [
-  '| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch | infer × PyTorch | latency × PyTorch | train GFLOP/s (% of peak) |',
+  `| model | impl | backend | train samples/s | infer samples/s | B=1 latency ms | peak RSS MB | train × PyTorch${rounds > 1 ? ' (each round)' : ''} | infer × PyTorch | latency × PyTorch | train GFLOP/s (% of peak) |`,
   '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|',
 ];
 for (const r of rows) {
-  const t = torch[r.model];
   lines.push(
-    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${fmt(ratio(r.trainSamplesPerSec, t?.trainSamplesPerSec), 2)} | ${fmt(ratio(r.inferSamplesPerSec, t?.inferSamplesPerSec), 2)} | ${fmt(ratio(r.latencyMsB1, t?.latencyMsB1), 2)} | ${r.trainGflops === undefined ? '—' : `${fmt(r.trainGflops, 1)} (${fmt(100 * (r.trainPeakFraction ?? NaN), 0)} %)`} |`,
+    `| ${r.model} | ${r.impl} | ${r.backend} | ${fmt(r.trainSamplesPerSec)} | ${fmt(r.inferSamplesPerSec)} | ${fmt(r.latencyMsB1, 2)} | ${fmt(r.peakRssMb)} | ${fmt(r.trainVsPytorch, 2)}${r.trainVsPytorchByRound && r.impl !== 'pytorch' && r.trainVsPytorch !== null ? ` (${r.trainVsPytorchByRound.map((x) => fmt(x, 2)).join(', ')})` : ''} | ${fmt(r.inferVsPytorch, 2)} | ${fmt(r.latencyVsPytorch, 2)} | ${r.trainGflops === undefined ? '—' : `${fmt(r.trainGflops, 1)} (${fmt(100 * (r.trainPeakFraction ?? NaN), 0)} %)`} |`,
   );
 }
 process.stdout.write(lines.join('\n') + '\n');
