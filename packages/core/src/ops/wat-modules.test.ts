@@ -22,10 +22,10 @@ async function inlineWat(): Promise<(src: string) => string> {
 
 const watSource = (name: string) => readFileSync(new URL(`./${name}.wat`, `file://${process.cwd()}/src/ops/`), 'utf8');
 
-async function assemble(text: string): Promise<Uint8Array> {
+async function assemble(text: string): Promise<Uint8Array<ArrayBuffer>> {
   const mod = (await wabt()).parseWat('module.wat', text, features);
   mod.validate();
-  return mod.toBinary({}).buffer;
+  return new Uint8Array(mod.toBinary({}).buffer); // (a copy on its own ArrayBuffer: a BufferSource)
 }
 
 /**
