@@ -92,6 +92,10 @@ for (const id of models) {
     trainSamplesPerSec: threads > 1 ? median(loopN) : median(loop1),
     threads,
     trainSamplesPerSecOneThread: median(loop1),
+    // the first pool of this workload (the later repeats' pools reuse its parked workers, as the
+    // fits of \`metaseries compare\` or a cross-validation do; with --models M0,M1 M1's first pool
+    // already reuses M0's)
+    trainSamplesPerSecFirstPool: threads > 1 ? loopN[0] : null,
     trainOnBatchSamplesPerSec: median(train),
     trainWarmupBatches: LOOP_WARMUP_BATCHES,
     inferSamplesPerSec: median(infer),

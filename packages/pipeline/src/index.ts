@@ -29,7 +29,7 @@ export type { BundleManifest, BundleFileEntry, BundleFiles, VerifiedBundleFiles 
 export { recoverBundleFolder, locateBundleFolder } from './bundle/atomic-bundle-folder.js';
 export type { LocatedBundleFolder } from './bundle/atomic-bundle-folder.js';
 export { trainModel, readCheckpoint, resolveThreads } from './train/training-loop.js';
-export { GradientWorkers, shardSizes, MIN_SHARD_ROWS, AUTO_SHARD_ROWS } from './train/data-parallel.js';
+export { GradientWorkers, shardSizes, MIN_SHARD_ROWS, AUTO_SHARD_ROWS, PARKED_WORKER_TTL_MS } from './train/data-parallel.js';
 export type { TrainModelOptions, TrainingBatch, BatchSource, TrainingHistory, EpochMetrics, CheckpointOptions, TrainingCheckpoint } from './train/training-loop.js';
 export type { ProgressEvent, ProgressListener } from './train/progress-event.js';
 export { fit, scoreRecords, loadRunData, splitRunData } from './train/fit.js';

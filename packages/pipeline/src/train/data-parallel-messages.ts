@@ -15,6 +15,10 @@ export type WorkerRequest =
       outputIndexes: number[];
     }
   | {
+      /** The pool that used this worker closed: free the replica and wait, idle, for the next 'init'. No reply. */
+      type: 'release';
+    }
+  | {
       type: 'step';
       /** Every model weight (`model.weights` order), as the main thread holds them now. */
       weights: Float32Array[];
@@ -40,17 +44,34 @@ export type WorkerReply =
  */
 export const SPIN_MS = 20;
 
+/** Options of {@link nextMessage}. */
+export interface NextMessageOptions {
+  /**
+   * After this long without a message (ms), stop polling and sleep until one arrives (an event
+   * listener): an idle worker then costs no CPU. Only for a side that has nothing else to watch
+   * (a worker: its pool may be parked for minutes). Default: poll for ever.
+   */
+  idleAfterMs?: number;
+}
+
 /**
  * The next message on `port`, polled with `receiveMessageOnPort`: without sleeping for
  * {@link SPIN_MS}, then once a millisecond. After each sleep (the event loop has run, so a
  * worker's 'error' or 'exit' has been seen) `failed` is asked, and what it returns is thrown.
  */
-export async function nextMessage<T>(port: MessagePort, failed: () => Error | null = () => null): Promise<T> {
-  const spinUntil = performance.now() + SPIN_MS;
+export async function nextMessage<T>(port: MessagePort, failed: () => Error | null = () => null, options: NextMessageOptions = {}): Promise<T> {
+  const start = performance.now();
+  const spinUntil = start + SPIN_MS;
+  const idleAt = start + (options.idleAfterMs ?? Infinity);
   for (;;) {
     const got = receiveMessageOnPort(port);
     if (got) return got.message as T;
-    if (performance.now() < spinUntil) continue;
+    const now = performance.now();
+    if (now < spinUntil) continue;
+    if (now >= idleAt) {
+      // (a message that arrived since the poll above is queued and emitted once a listener is on)
+      return new Promise<T>((resolve) => port.once('message', (message: T) => resolve(message)));
+    }
     await new Promise((resolve) => setTimeout(resolve, 1));
     const failure = failed();
     if (failure) throw failure;

@@ -17,6 +17,13 @@ export const MIN_SHARD_ROWS = 2;
  */
 export const AUTO_SHARD_ROWS = 16;
 
+/**
+ * How long a parked worker (its pool closed) waits for another pool in this process before it is
+ * stopped (ms). A parked worker neither keeps the process alive nor uses CPU, but holds its
+ * isolate and wasm heap.
+ */
+export const PARKED_WORKER_TTL_MS = 60_000;
+
 /** The gradients of one batch and its mean loss. */
 export interface BatchGradients {
   grads: tf.NamedTensorMap;
@@ -53,6 +60,30 @@ function shardOf(batch: ShardableBatch, start: number, end: number): ShardableBa
   return { inputs, y: sliceRows(batch.y, start, end), ...(batch.weights && { weights: batch.weights.slice(start, end) }) };
 }
 
+/**
+ * The process's Node options for a worker, less those about the main script's source (a worker
+ * inherits `process.execArgv`, and `node --input-type=module -e …` would make the worker fail
+ * with ERR_INPUT_TYPE_NOT_ALLOWED, since its script is a file).
+ */
+function workerExecArgv(): string[] {
+  const out: string[] = [];
+  const args = process.execArgv;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--input-type')) {
+      if (a === '--input-type') i++;
+      continue;
+    }
+    if (a === '-e' || a === '--eval' || a === '-p' || a === '--print') {
+      i++;
+      continue;
+    }
+    if (a.startsWith('--eval=') || a.startsWith('--print=')) continue;
+    out.push(a);
+  }
+  return out;
+}
+
 /** Row counts of `threads` shards of a batch of `rows` (the main thread's first). */
 export function shardSizes(rows: number, threads: number): number[] {
   const base = Math.floor(rows / threads);
@@ -69,12 +100,26 @@ export function shardSizes(rows: number, threads: number): number[] {
  *
  * Batch normalisation sees per-shard statistics in training (as PyTorch's DataParallel does
  * without SyncBatchNorm); its moving averages follow the main thread's shard.
+ *
+ * Workers outlive their pool: {@link close} parks them, and the next pool started in the process
+ * (a refit, the next fold or strategy of a comparison, an ensemble) sends them its model instead
+ * of starting new threads. A fresh worker's isolate compiles tfjs' JavaScript for its first ~100
+ * steps (measured: 4-10 V8 compiles per 25 steps still after 250, on a background thread that
+ * takes a core from the trainers); a parked one is warm. Parked workers are stopped after
+ * {@link PARKED_WORKER_TTL_MS} unused.
  */
 export class GradientWorkers {
+  private closed = false;
+
   private constructor(
     private readonly channels: WorkerChannel[],
     private readonly trainable: tf.Variable[],
   ) {}
+
+  /** Thread ids of this pool's workers (diagnostics: a reused worker keeps its id). */
+  get threadIds(): number[] {
+    return this.channels.map((c) => c.threadId);
+  }
 
   /** Threads computing gradients, the main thread included. */
   get threads(): number {
@@ -90,10 +135,15 @@ export class GradientWorkers {
     if (!script) return null;
     const { Worker, MessageChannel } = await import('node:worker_threads');
     const { modelJson, weights } = await serializeModel(model);
-    const channels = Array.from({ length: options.threads - 1 }, () => {
+    const channels: WorkerChannel[] = [];
+    while (channels.length < options.threads - 1 && parked.length > 0) {
+      const c = parked.pop()!;
+      if (c.unpark()) channels.push(c);
+    }
+    while (channels.length < options.threads - 1) {
       const { port1, port2 } = new MessageChannel();
-      return new WorkerChannel(new Worker(script, { workerData: { port: port2 }, transferList: [port2] }), port1);
-    });
+      channels.push(new WorkerChannel(new Worker(script, { workerData: { port: port2 }, transferList: [port2], execArgv: workerExecArgv() }), port1));
+    }
     const pool = new GradientWorkers(channels, model.trainableWeights.map((w) => w.read() as tf.Variable));
     try {
       const init: WorkerRequest = { type: 'init', backend: tf.getBackend(), modelJson, weights, task: options.task, outputIndexes: options.outputIndexes };
@@ -111,6 +161,7 @@ export class GradientWorkers {
    * thread {@link MIN_SHARD_ROWS} rows run on the main thread alone.
    */
   async gradients(model: tfl.LayersModel, batch: ShardableBatch, local: LocalGradients): Promise<BatchGradients> {
+    if (this.closed) throw new MetaseriesError('PIPELINE_WORKER_FAILED', 'the training workers were stopped', {});
     const rows = batch.y.shape[0]!;
     const sizes = shardSizes(rows, this.threads);
     if (sizes[sizes.length - 1]! < MIN_SHARD_ROWS) return local(batch);
@@ -150,15 +201,28 @@ export class GradientWorkers {
     return { grads, loss: loss / rows };
   }
 
-  /** Stops the workers. */
+  /**
+   * Ends the pool: each worker that is idle and sound is parked for the next pool in the process
+   * (see the class), any other is stopped.
+   */
   async close(): Promise<void> {
-    await Promise.all(this.channels.map((c) => c.close()));
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.channels.map((c) => (c.reusable ? (c.park(), parked.push(c)) : c.close())));
   }
 }
+
+/** Workers of closed pools, idle, for the next pool (see {@link GradientWorkers}). */
+const parked: WorkerChannel[] = [];
 
 /** One worker and its message port; replies are polled ({@link nextMessage}), not awaited as events. */
 class WorkerChannel {
   private failure: MetaseriesError | null = null;
+  /** A request was posted and its reply not read (a worker in that state cannot serve another pool). */
+  private inFlight = false;
+  /** The worker replied with an error once: stopped at close, not parked. */
+  private failedOnce = false;
+  private parkTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
     private readonly worker: Worker,
@@ -169,24 +233,58 @@ class WorkerChannel {
     });
     worker.on('exit', (code: number) => {
       this.failure ??= new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker exited (code ${code}) during a step`, { value: code });
+      const i = parked.indexOf(this);
+      if (i >= 0) parked.splice(i, 1);
     });
+  }
+
+  get threadId(): number {
+    return this.worker.threadId;
+  }
+
+  /** Whether the worker can be parked for another pool: alive, idle, never failed. */
+  get reusable(): boolean {
+    return !this.failure && !this.inFlight && !this.failedOnce;
   }
 
   /** Posts one request (one is in flight at a time: {@link receive} its reply before the next). */
   send(message: WorkerRequest): void {
     if (this.failure) throw this.failure;
     this.port.postMessage(message);
+    this.inFlight = true;
   }
 
   /** Waits for the reply to the request in flight. */
   async receive(): Promise<WorkerReply> {
     if (this.failure) throw this.failure;
     const reply = await nextMessage<WorkerReply>(this.port, () => this.failure);
-    if (reply.type === 'error') throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+    this.inFlight = false;
+    if (reply.type === 'error') {
+      this.failedOnce = true;
+      throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+    }
     return reply;
   }
 
+  /** Frees the worker's replica and lets it wait without keeping the process alive, for {@link PARKED_WORKER_TTL_MS}. */
+  park(): void {
+    this.port.postMessage({ type: 'release' } satisfies WorkerRequest);
+    this.worker.unref();
+    this.parkTimer = setTimeout(() => void this.close(), PARKED_WORKER_TTL_MS);
+    this.parkTimer.unref();
+  }
+
+  /** Takes a parked worker back; false when it has stopped meanwhile. */
+  unpark(): boolean {
+    if (this.parkTimer) clearTimeout(this.parkTimer);
+    this.parkTimer = null;
+    if (this.failure) return false;
+    this.worker.ref();
+    return true;
+  }
+
   async close(): Promise<void> {
+    if (this.parkTimer) clearTimeout(this.parkTimer);
     this.failure ??= new MetaseriesError('PIPELINE_WORKER_FAILED', 'the training workers were stopped', {});
     await this.worker.terminate();
     this.port.close();

@@ -2,7 +2,8 @@
  * Worker-thread side of data-parallel training (see `data-parallel.ts`): holds a replica of the
  * model, and for each step sets the replica's weights to the main thread's, computes the loss
  * gradients of its shard of the batch and posts them back. The optimizer runs on the main thread
- * only, so every replica sees the same weights at every step.
+ * only, so every replica sees the same weights at every step. When its pool closes the worker is
+ * parked ('release'), and a later pool in the process sends it a new 'init'.
  */
 import { workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -29,7 +30,14 @@ function reply(message: WorkerReply, transfer: ArrayBuffer[] = []): void {
 }
 
 async function handle(msg: WorkerRequest): Promise<void> {
+  if (msg.type === 'release') {
+    model?.dispose();
+    model = null;
+    vars = [];
+    return;
+  }
   if (msg.type === 'init') {
+    model?.dispose(); // a parked worker taken by a new pool: the last pool's replica goes
     await initBackend({ backend: msg.backend as BackendName });
     model = await deserializeModel(msg.modelJson, msg.weights);
     vars = model.trainableWeights.map((w) => w.read() as tf.Variable);
@@ -58,10 +66,16 @@ async function handle(msg: WorkerRequest): Promise<void> {
   reply({ type: 'grads', grads, loss }, grads.map((g) => g.buffer as ArrayBuffer));
 }
 
+/**
+ * Idle time (ms) after which the worker stops polling and sleeps until the next request: a step's
+ * gap is a few ms, validation between epochs longer, a parked worker (its pool closed) minutes.
+ */
+const IDLE_AFTER_MS = 250;
+
 // Requests are polled (nextMessage), not awaited as events: a sleeping thread took 1.7-3 ms to wake here.
 async function serve(): Promise<void> {
   for (;;) {
-    const msg = await nextMessage<WorkerRequest>(port);
+    const msg = await nextMessage<WorkerRequest>(port, undefined, { idleAfterMs: IDLE_AFTER_MS });
     try {
       await handle(msg);
     } catch (e: unknown) {
