@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '../backend/init-backend.js';
 import { createRng } from '../random.js';
-import { heapMatMul, transposedInfo, weightGradient } from './heap-products.js';
+import { heapMatMul, narrowInputGradient, narrowWeightGradient, transposedInfo, weightGradient } from './heap-products.js';
 import { setSmallMatMulSimd, smallMatMulFor } from './small-mat-mul-module.js';
 import { setTileGemmSimd, tileGemmFor } from './tile-gemm-module.js';
 
@@ -89,5 +89,43 @@ describe('heapMatMul on wasm', () => {
     // with k = 0, BatchMatMul leaves the heap's old values (seen: 3.6e-41); the product is zeros
     expect(Array.from(got.dataSync())).toEqual(k === 0 ? new Array(m * n).fill(0) : Array.from(want.dataSync()));
     tf.dispose([a, b, want, got]);
+  });
+});
+
+describe('narrow gradients on wasm (inputs with a few channels)', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  // F 1-3 and 5 (padded to 4 or 8 rows), rows a multiple of 4; the LSTM's B*T x 4U at B 16
+  it.each([[12, 8, 3], [8, 4, 1], [16, 12, 2], [20, 16, 5], [1600, 256, 3]])('give the same bits as the BatchMatMul path over %i rows (G %i, F %i)', (r, g, f) => {
+    const dz = seeded([r, g], 5);
+    const x = seeded([r, f], 6);
+    const w = seeded([f, g], 7);
+    const dzT = tf.transpose(dz);
+    const wT = tf.transpose(w);
+    const ids = tf.backend().numDataIds();
+    const dW = run((b, info) => narrowWeightGradient(b, info(dz), info(x), r, g, f)!);
+    const dX = run((b, info) => narrowInputGradient(b, info(dzT), info(w), r, g, f)!);
+    expect(tf.backend().numDataIds()).toBe(ids + 2); // the results only
+    expect(dW.shape).toEqual([f, g]);
+    expect(dX.shape).toEqual([r, f]);
+    setTileGemmSimd(false); // the path they replace: BatchMatMul with f columns
+    const wantW = run((b, info) => weightGradient('wasm', b, info(dzT), info(x), g, r, f));
+    const wantX = run((b, info) => heapMatMul('wasm', b, info(dz), info(wT), r, g, f));
+    setTileGemmSimd(true);
+    expect(Array.from(dW.dataSync())).toEqual(Array.from(wantW.dataSync()));
+    expect(Array.from(dX.dataSync())).toEqual(Array.from(wantX.dataSync()));
+    tf.dispose([dz, x, w, dzT, wT, dW, dX, wantW, wantX]);
+  });
+
+  it('step aside where the tiled product does not apply', () => {
+    const dz = seeded([6, 8], 1);
+    const x = seeded([6, 3], 2);
+    expect(run((b, info) => narrowWeightGradient(b, info(dz), info(x), 6, 8, 3)!)).toBeDefined();
+    const b = tf.backend();
+    const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
+    expect(narrowInputGradient(b, info(tf.transpose(dz)), info(seeded([3, 8], 3)), 6, 8, 3)).toBeNull(); // 6 rows
+    expect(narrowWeightGradient(b, info(seeded([8, 6], 4)), info(seeded([8, 3], 5)), 8, 6, 3)).toBeNull(); // G 6
   });
 });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapMatMul, transposedInfo, view, weightGradient } from './heap-products.js';
+import { heapMatMul, narrowInputGradient, narrowWeightGradient, transposedInfo, view, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
@@ -215,8 +215,10 @@ function backwardConfig(backendName: string): KernelConfig {
       // dWr = H_{t-1}ᵀ dZ and dW = Xᵀ dZ, as (dZᵀ H_{t-1})ᵀ and (dZᵀ X)ᵀ: the fast operand order (heap-products.ts)
       const dzT = transposedInfo(backend, dZ, B * T, G);
       const dWr = weightGradient(backendName, backend, dzT, hPrev, G, B * T, U);
-      const dW = weightGradient(backendName, backend, dzT, x!, G, B * T, F);
-      const dX = heapMatMul(backendName, backend, dZ, wT, B * T, G, F);
+      // a few input channels: the narrow products in the tiled GEMM (heap-products.ts) where it runs
+      const narrow = F % 4 !== 0;
+      const dW = (narrow && narrowWeightGradient(backend, dZ, x!, B * T, G, F)) || weightGradient(backendName, backend, dzT, x!, G, B * T, F);
+      const dX = (narrow && narrowInputGradient(backend, dzT, kernel!, B * T, G, F)) || heapMatMul(backendName, backend, dZ, wT, B * T, G, F);
       // the bias gradient: the gate gradients summed over all rows, or over each record's steps
       const sums = perRecordBias ? B : 1;
       const rows = perRecordBias ? T : B * T;
