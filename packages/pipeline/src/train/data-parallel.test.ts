@@ -146,7 +146,7 @@ describe('data-parallel gradients over worker threads', () => {
       const batch = { inputs, y: typed(${JSON.stringify(plain(y))}) };
       const train = { ...defaultRunConfig.train, epochs: 2, batchSize: 8, earlyStopping: false, threads: 2 };
       await trainModel(model, { task: 'multiclass', train, source: { batchCount: 2, batches: () => [batch, batch] }, outputName: 'probabilities', validate: async () => ({ loss: 0 }) });
-      console.log('trained', Date.now());`;
+      console.log(\`trained \${Date.now()}\`);`; // a string: a number is coloured under FORCE_COLOR (nx)
     const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: process.cwd(), encoding: 'utf8', timeout: 30_000 });
     const ended = Date.now();
     expect(r.stderr).not.toMatch(/Error/);
