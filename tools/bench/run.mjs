@@ -79,24 +79,17 @@ const medianOf = (xs) => {
 const keyOf = (r) => `${r.model}|${r.impl}|${r.backend}`;
 const rows = [];
 for (const first of roundRows[0]) {
-  const same = roundRows.map((rs) => rs.find((r) => keyOf(r) === keyOf(first))).filter(Boolean);
+  const mine = roundRows.map((rs) => rs.find((r) => keyOf(r) === keyOf(first)));
+  const torchRow = roundRows.map((rs) => rs.find((r) => r.model === first.model && r.impl === 'pytorch'));
+  // each round's ratio to PyTorch (null where either side lacks the figure: onnx has no training)
+  const byRound = (field) => mine.map((m, i) => (m?.[field] && torchRow[i]?.[field] ? m[field] / torchRow[i][field] : null));
   const row = { ...first };
-  for (const [k, v] of Object.entries(first)) if (typeof v === 'number') row[k] = medianOf(same.map((r) => r[k]));
-  const vsTorch = (field) =>
-    medianOf(roundRows.map((rs) => {
-      const mine = rs.find((r) => keyOf(r) === keyOf(first));
-      const t = rs.find((r) => r.model === first.model && r.impl === 'pytorch');
-      return mine?.[field] && t?.[field] ? mine[field] / t[field] : null;
-    }));
-  row.rounds = same.length;
-  row.trainVsPytorch = vsTorch('trainSamplesPerSec');
-  row.inferVsPytorch = vsTorch('inferSamplesPerSec');
-  row.latencyVsPytorch = vsTorch('latencyMsB1');
-  if (rounds > 1) row.trainVsPytorchByRound = roundRows.map((rs) => {
-    const mine = rs.find((r) => keyOf(r) === keyOf(first));
-    const t = rs.find((r) => r.model === first.model && r.impl === 'pytorch');
-    return mine?.trainSamplesPerSec && t?.trainSamplesPerSec ? mine.trainSamplesPerSec / t.trainSamplesPerSec : null;
-  });
+  for (const [k, v] of Object.entries(first)) if (typeof v === 'number') row[k] = medianOf(mine.filter(Boolean).map((r) => r[k]));
+  row.rounds = mine.filter(Boolean).length;
+  row.trainVsPytorch = medianOf(byRound('trainSamplesPerSec'));
+  row.inferVsPytorch = medianOf(byRound('inferSamplesPerSec'));
+  row.latencyVsPytorch = medianOf(byRound('latencyMsB1'));
+  if (rounds > 1) row.trainVsPytorchByRound = byRound('trainSamplesPerSec');
   rows.push(row);
 }
 

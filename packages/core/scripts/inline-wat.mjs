@@ -54,8 +54,7 @@ function parse(tokens) {
   return stack[0];
 }
 
-const print = (node, indent = '') =>
-  Array.isArray(node) ? `(${node.map((n) => print(n, indent + ' ')).join(' ')})` : node;
+const print = (node) => (Array.isArray(node) ? `(${node.map(print).join(' ')})` : node);
 
 const isForm = (n, head) => Array.isArray(n) && n[0] === head;
 

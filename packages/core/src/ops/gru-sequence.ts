@@ -9,7 +9,7 @@ import {
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid, fastTanh as tanh } from './fast-tanh.js';
 import { gruGatesFor } from './gru-gates-module.js';
-import { heapMatMul, narrowWeightGradient, transposedInfo, view, weightGradient } from './heap-products.js';
+import { heapMatMul, transposedInfo, view, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 
 /*
@@ -391,10 +391,8 @@ function backwardConfig(backendName: string): KernelConfig {
       const dAhT = transposedInfo(backend, dAh, BT, U);
       const dUzr = weightGradient(backendName, backend, dAzrT, hPrev, 2 * U, BT, U);
       const dUh = weightGradient(backendName, backend, dAhT, rhPrev, U, BT, U);
-      // a few input channels: the narrow product in the tiled GEMM (heap-products.ts) where it runs
-      const narrow = F % 4 !== 0;
-      const dWzr = (narrow && narrowWeightGradient(backend, dAzr, x!, BT, 2 * U, F)) || weightGradient(backendName, backend, dAzrT, x!, 2 * U, BT, F);
-      const dWh = (narrow && narrowWeightGradient(backend, dAh, x!, BT, U, F)) || weightGradient(backendName, backend, dAhT, x!, U, BT, F);
+      const dWzr = weightGradient(backendName, backend, dAzrT, x!, 2 * U, BT, F, dAzr);
+      const dWh = weightGradient(backendName, backend, dAhT, x!, U, BT, F, dAh);
       const dX = heapMatMul(backendName, backend, dA, wT, BT, G, F);
       const dU = makeFloatOutput(b, [U, G], (out) => joinColumns(out, view(b, dUzr), view(b, dUh), U, 2 * U, U));
       const dW = makeFloatOutput(b, [F, G], (out) => joinColumns(out, view(b, dWzr), view(b, dWh), F, 2 * U, U));

@@ -87,13 +87,31 @@ export function batchTransposedInfo(backend: unknown, src: TensorInfo, batch: nu
 /**
  * The weight gradient `Inᵀ · dZ` as a new `[M, G]` output, from `dZᵀ [G, R]` (see
  * {@link transposedInfo}) and the inputs `In [R, M]`: computed as `(dZᵀ · In)ᵀ`, the fast operand
- * order on tfjs-wasm (see the top of this file).
+ * order on tfjs-wasm (see the top of this file). Given `dZ [R, G]` too, an `M` that is not a
+ * multiple of 4 (a series' few channels) takes {@link narrowWeightGradient} where it runs.
  */
-export function weightGradient(backendName: string, backend: unknown, dzT: TensorInfo, inputs: TensorInfo, g: number, r: number, m: number): TensorInfo {
+export function weightGradient(backendName: string, backend: unknown, dzT: TensorInfo, inputs: TensorInfo, g: number, r: number, m: number, dz?: TensorInfo): TensorInfo {
+  const narrow = dz && m % 4 !== 0 ? narrowWeightGradient(backend, dz, inputs, r, g, m) : null;
+  if (narrow) return narrow;
   const b = backend as Backend;
   const product = heapMatMul(backendName, backend, dzT, inputs, g, r, m);
   const out = transposedInfo(backend, product, g, m);
   b.disposeData(product.dataId);
+  return out;
+}
+
+/**
+ * The input gradient `dZ · Wᵀ` (a new `[R, F]` output) of a layer with weights `W [F, G]`, from
+ * `dZ [R, G]` and `dZᵀ [G, R]`: {@link narrowInputGradient} where it runs and `F` is not a multiple
+ * of 4, else `dZ · Wᵀ` with `Wᵀ` laid out first (no transpose flags).
+ */
+export function inputGradient(backendName: string, backend: unknown, dz: TensorInfo, dzT: TensorInfo, kernel: TensorInfo, r: number, g: number, f: number): TensorInfo {
+  const narrow = f % 4 !== 0 ? narrowInputGradient(backend, dzT, kernel, r, g, f) : null;
+  if (narrow) return narrow;
+  const b = backend as Backend;
+  const wT = transposedInfo(backend, kernel, f, g);
+  const out = heapMatMul(backendName, backend, dz, wT, r, g, f);
+  b.disposeData(wT.dataId);
   return out;
 }
 
@@ -105,8 +123,8 @@ const padded4 = (f: number) => Math.ceil(f / 4) * 4;
  * not a multiple of 4 (a series' few channels): as `X4ᵀ · dZ` in the tiled product, `X4ᵀ` being
  * `Xᵀ` with zero rows up to a multiple of 4, instead of `(dZᵀ · X)ᵀ` in tfjs-wasm's BatchMatMul,
  * which runs products with 3 columns at ~6 GFLOP/s. The same sums in the same order. `null` where
- * the tiled product does not apply (another backend, `G` not a multiple of 4): use
- * {@link weightGradient}.
+ * the tiled product does not apply (another backend, `G` not a multiple of 4); {@link
+ * weightGradient} then takes the BatchMatMul path.
  */
 export function narrowWeightGradient(backend: unknown, dz: TensorInfo, inputs: TensorInfo, r: number, g: number, f: number): TensorInfo | null {
   const tile = g % 4 === 0 ? tileGemmFor(backend) : null;
@@ -129,7 +147,8 @@ export function narrowWeightGradient(backend: unknown, dz: TensorInfo, inputs: T
  * is not a multiple of 4, from `dZᵀ [G, R]` (which the weight gradients already made): as
  * `(W4 · dZᵀ)ᵀ` in the tiled product, `W4` being `W` with zero rows up to a multiple of 4, instead
  * of a BatchMatMul with 3 columns. The same sums in the same order. `null` where the tiled product
- * does not apply (another backend, `R` not a multiple of 4).
+ * does not apply (another backend, `R` not a multiple of 4); {@link inputGradient} then takes the
+ * BatchMatMul path.
  */
 export function narrowInputGradient(backend: unknown, dzT: TensorInfo, kernel: TensorInfo, r: number, g: number, f: number): TensorInfo | null {
   const tile = r % 4 === 0 ? tileGemmFor(backend) : null;

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { getKernel, registerKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
-import { heapMatMul, narrowInputGradient, narrowWeightGradient, transposedInfo, view, weightGradient } from './heap-products.js';
+import { heapMatMul, inputGradient, transposedInfo, view, weightGradient } from './heap-products.js';
 import { runSequenceOp } from './sequence-op.js';
 import { makeFloatOutput, type KernelBackendLike } from '../backend/kernels/kernel-backend.js';
 import { fastSigmoid as sigmoid, fastTanh as tanh } from './fast-tanh.js';
@@ -126,13 +126,9 @@ function backwardConfig(backendName: string): KernelConfig {
       const U = recurrentKernel!.shape[0]!;
       const G = 4 * U;
       const wrv = b.readSync(recurrentKernel!.dataId) as Float32Array;
-      const wv = b.readSync(kernel!.dataId) as Float32Array;
-      // Wr^T [4U, U] and W^T [4U, F], laid out once so every product runs without transpose flags.
+      // Wr^T [4U, U], laid out once so every step's product runs without transpose flags.
       const wrT = makeFloatOutput(b, [G, U], (out) => {
         for (let r = 0; r < U; r++) for (let q = 0; q < G; q++) out[q * U + r] = wrv[r * G + q]!;
-      });
-      const wT = makeFloatOutput(b, [G, F], (out) => {
-        for (let r = 0; r < F; r++) for (let q = 0; q < G; q++) out[q * F + r] = wv[r * G + q]!;
       });
       const dZ = makeFloatOutput(b, [B, T, G], () => undefined);
       const dzStep = makeFloatOutput(b, [1, B, G], () => undefined);
@@ -215,10 +211,8 @@ function backwardConfig(backendName: string): KernelConfig {
       // dWr = H_{t-1}ᵀ dZ and dW = Xᵀ dZ, as (dZᵀ H_{t-1})ᵀ and (dZᵀ X)ᵀ: the fast operand order (heap-products.ts)
       const dzT = transposedInfo(backend, dZ, B * T, G);
       const dWr = weightGradient(backendName, backend, dzT, hPrev, G, B * T, U);
-      // a few input channels: the narrow products in the tiled GEMM (heap-products.ts) where it runs
-      const narrow = F % 4 !== 0;
-      const dW = (narrow && narrowWeightGradient(backend, dZ, x!, B * T, G, F)) || weightGradient(backendName, backend, dzT, x!, G, B * T, F);
-      const dX = (narrow && narrowInputGradient(backend, dzT, kernel!, B * T, G, F)) || heapMatMul(backendName, backend, dZ, wT, B * T, G, F);
+            const dW = weightGradient(backendName, backend, dzT, x!, G, B * T, F, dZ);
+      const dX = inputGradient(backendName, backend, dZ, dzT, kernel!, B * T, G, F);
       // the bias gradient: the gate gradients summed over all rows, or over each record's steps
       const sums = perRecordBias ? B : 1;
       const rows = perRecordBias ? T : B * T;
@@ -235,7 +229,7 @@ function backwardConfig(backendName: string): KernelConfig {
         }
         dBias = makeFloatOutput(b, perRecordBias ? [B, G] : [G], (out) => out.set(biasSum));
       }
-      for (const t of [wrT, wT, dZ, dzStep, hPrev, dzT]) b.disposeData(t.dataId);
+      for (const t of [wrT, dZ, dzStep, hPrev, dzT]) b.disposeData(t.dataId);
       return [
         { dataId: dX.dataId, shape: [B, T, F], dtype: 'float32' },
         dW,

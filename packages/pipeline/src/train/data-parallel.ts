@@ -220,8 +220,6 @@ class WorkerChannel {
   private failure: MetaseriesError | null = null;
   /** A request was posted and its reply not read (a worker in that state cannot serve another pool). */
   private inFlight = false;
-  /** The worker replied with an error once: stopped at close, not parked. */
-  private failedOnce = false;
   private parkTimer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(
@@ -244,7 +242,7 @@ class WorkerChannel {
 
   /** Whether the worker can be parked for another pool: alive, idle, never failed. */
   get reusable(): boolean {
-    return !this.failure && !this.inFlight && !this.failedOnce;
+    return !this.failure && !this.inFlight;
   }
 
   /** Posts one request (one is in flight at a time: {@link receive} its reply before the next). */
@@ -260,8 +258,9 @@ class WorkerChannel {
     const reply = await nextMessage<WorkerReply>(this.port, () => this.failure);
     this.inFlight = false;
     if (reply.type === 'error') {
-      this.failedOnce = true;
-      throw new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+      // (kept: the worker is stopped at close, not parked for another pool)
+      this.failure = new MetaseriesError('PIPELINE_WORKER_FAILED', `a training worker failed: ${reply.message}`, { value: reply.code ?? undefined });
+      throw this.failure;
     }
     return reply;
   }
