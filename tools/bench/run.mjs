@@ -39,7 +39,14 @@ try {
 // cpu is ~100x slower than wasm on conv and recurrent training: in --quick mode it runs M0 only.
 const backends = opt('backends', present.join(',')).split(',');
 
-const rounds = Math.max(1, Number(opt('rounds', quick ? 1 : 3)));
+// (opt() would take a missing value as the default: a bare --rounds is read here)
+const roundsAt = argv.indexOf('--rounds');
+const roundsArg = roundsAt >= 0 ? argv[roundsAt + 1] ?? '' : quick ? '1' : '3';
+if (!/^[1-9]\d*$/.test(roundsArg)) {
+  process.stderr.write(`bench: --rounds takes a whole number of rounds, 1 or more; saw ${JSON.stringify(roundsArg)}\n`);
+  process.exit(2);
+}
+const rounds = Number(roundsArg);
 const roundRows = [];
 execFileSync('bash', [path.join(here, 'setup.sh')], { stdio: 'inherit' });
 const torchJson = path.join(here, '.torch-rows.json');

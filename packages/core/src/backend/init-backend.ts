@@ -9,6 +9,7 @@ import { registerReductionGradients } from './kernels/reduction-grads.js';
 import { registerLstmSequenceKernels } from '../ops/lstm-sequence.js';
 import { registerGruSequenceKernels } from '../ops/gru-sequence.js';
 import { enableWasmThreads, resolveWasmThreads, type WasmThreads } from './wasm-threads.js';
+import { tileGemmFromEnv } from '../ops/tile-gemm-module.js';
 
 /** A backend metaseries can run on. `tensorflow` is `@tensorflow/tfjs-node` (native). */
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
@@ -80,6 +81,7 @@ async function activate(name: BackendName, options: InitBackendOptions): Promise
  * @throws `BACKEND_UNKNOWN` when `METASERIES_BACKEND` (or `options.backend`) names no backend.
  * @throws `BACKEND_UNAVAILABLE` when the named backend is not installed or fails to start.
  * @throws `BACKEND_WASM_THREADS` when `wasmThreads` (or `METASERIES_WASM_THREADS`) is not `'auto'` or 1 to 8.
+ * @throws `BACKEND_TILE_GEMM` when `METASERIES_TILE_GEMM` is set to anything but 0 or 1.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendName> {
   const env = process.env.METASERIES_BACKEND?.trim();
@@ -102,6 +104,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     }
   }
   resolveWasmThreads(options.wasmThreads); // a bad count is the caller's error, not an unavailable backend
+  tileGemmFromEnv(); // likewise a mistyped METASERIES_TILE_GEMM
   installChainedOps();
   // again on every call: importing tfjs-layers (which bundles tfjs-core's gradients) after the
   // first call would otherwise put the tiling batch-norm gradient back

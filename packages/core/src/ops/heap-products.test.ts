@@ -3,7 +3,8 @@ import { initBackend } from '../backend/init-backend.js';
 import { createRng } from '../random.js';
 import { heapMatMul, narrowInputGradient, narrowWeightGradient, transposedInfo, weightGradient } from './heap-products.js';
 import { setSmallMatMulSimd, smallMatMulFor } from './small-mat-mul-module.js';
-import { setTileGemmSimd, tileGemmFor } from './tile-gemm-module.js';
+import { setTileGemmSimd, tileGemmFor, tileGemmFromEnv } from './tile-gemm-module.js';
+import { isMetaseriesError } from '../errors.js';
 
 function seeded(shape: [number, number], seed: number): tf.Tensor2D {
   const rng = createRng(seed);
@@ -127,5 +128,21 @@ describe('narrow gradients on wasm (inputs with a few channels)', () => {
     const info = (t: tf.Tensor) => ({ dataId: t.dataId, shape: t.shape, dtype: t.dtype });
     expect(narrowInputGradient(b, info(tf.transpose(dz)), info(seeded([3, 8], 3)), 6, 8, 3)).toBeNull(); // 6 rows
     expect(narrowWeightGradient(b, info(seeded([8, 6], 4)), info(seeded([8, 3], 5)), 8, 6, 3)).toBeNull(); // G 6
+  });
+});
+
+describe('METASERIES_TILE_GEMM', () => {
+  it('is on when unset or 1, off at 0, and any other value is BACKEND_TILE_GEMM naming the variable and the value', () => {
+    expect(tileGemmFromEnv(undefined)).toBe(true);
+    expect(tileGemmFromEnv('1')).toBe(true);
+    expect(tileGemmFromEnv('0')).toBe(false);
+    let err: unknown;
+    try {
+      tileGemmFromEnv('off');
+    } catch (e) {
+      err = e;
+    }
+    expect(isMetaseriesError(err, 'BACKEND_TILE_GEMM')).toBe(true);
+    expect(err).toMatchObject({ details: { field: 'METASERIES_TILE_GEMM', value: 'off', expected: '0 | 1' } });
   });
 });
