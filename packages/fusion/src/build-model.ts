@@ -11,6 +11,7 @@ import { RepeatConcat } from './layers/repeat-concat.js';
 import { resolveModelConfig, type ModelConfig, type ModelConfigInput } from './model-config.js';
 import { SeedSequence } from './seed-sequence.js';
 import { fcnEncoder } from './series-encoders/fcn-encoder.js';
+import { minirocketEncoder } from './series-encoders/minirocket-encoder.js';
 import { inceptionEncoder } from './series-encoders/inception-encoder.js';
 import { readsStepContext, recurrentEncoder } from './series-encoders/recurrent-encoder.js';
 import { resnetEncoder } from './series-encoders/resnet-encoder.js';
@@ -67,6 +68,8 @@ function seriesEncoder(config: ModelConfig, input: SeriesEncoderInput): tfl.Symb
       return inceptionEncoder(input);
     case 'transformer':
       return transformerEncoder(input);
+    case 'minirocket':
+      throw new Error('minirocket gives pooled features: buildMember reads it before the step encoders');
   }
 }
 
@@ -194,18 +197,19 @@ function buildMember(config: ModelConfig, encoded: EncodedSchema, encodedMember:
   // encoder's first layer at every step where it can (the same maths without the [B,T,D] copy)
   const stepContext = config.fusion === 'early' && metadata && readsStepContext(config) ? metadata : null;
   if (config.fusion === 'early' && metadata && !stepContext) steps = applyLayer(new RepeatConcat(), [steps, metadata]);
-  const features = seriesEncoder(config, { steps, mask, config, timeSteps: encoded.timeSteps, seeds, stepContext });
+  const pooledOnly = config.encoder === 'minirocket' ? minirocketEncoder({ steps, mask, config, timeSteps: encoded.timeSteps, seeds }) : null;
+  const features = pooledOnly ?? seriesEncoder(config, { steps, mask, config, timeSteps: encoded.timeSteps, seeds, stepContext });
 
   let attention: tfl.SymbolicTensor | null = null;
   let fused: tfl.SymbolicTensor;
-  if (config.fusion === 'attention' && metadata) {
+  if (config.fusion === 'attention' && metadata && !pooledOnly) {
     const [summary, weights] = new MetadataAttentionPooling({ ...config.attention, seed: seeds.next() }).apply([features, metadata, mask]) as tfl.SymbolicTensor[];
     fused = summary;
     attention = weights;
   } else {
     const recurrent = config.encoder === 'lstm' || config.encoder === 'gru';
     const mode = config.pooling === 'auto' ? (recurrent && !config.recurrent.bidirectional ? 'last' : 'mean') : config.pooling;
-    const pooled = applyLayer(new MaskedPooling({ mode }), [features, mask]);
+    const pooled = pooledOnly ?? applyLayer(new MaskedPooling({ mode }), [features, mask]);
     if (config.fusion === 'late' && metadata) {
       let m = metadata;
       for (const units of config.metadataUnits) {

@@ -12,6 +12,7 @@ export type {
   InceptionConfig,
   TransformerConfig,
   AttentionConfig,
+  MiniRocketConfig,
 } from './model-config.js';
 export { ApplyMask } from './layers/apply-mask.js';
 export type { ApplyMaskArgs } from './layers/apply-mask.js';
@@ -35,3 +36,6 @@ export { FusedGru } from './layers/fused-gru.js';
 export type { FusedGruArgs } from './layers/fused-gru.js';
 export { exportOnnx, defaultExportOnnxOptions, ONNX_OPSET, ONNX_IR_VERSION, ONNX_CONVERTIBLE_LAYERS } from './onnx/export-onnx.js';
 export type { ExportOnnxOptions } from './onnx/export-onnx.js';
+export { adaptModel, adaptableLayers } from './adapt-model.js';
+export { MiniRocketFeatures } from './minirocket/minirocket-features.js';
+export type { MiniRocketFeaturesArgs } from './minirocket/minirocket-features.js';

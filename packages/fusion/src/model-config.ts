@@ -1,12 +1,12 @@
 import { MetaseriesError } from '@metaseries/core';
 
 /** Series encoders `buildModel` knows. */
-export type EncoderName = 'lstm' | 'gru' | 'fcn' | 'resnet' | 'inception' | 'transformer';
+export type EncoderName = 'lstm' | 'gru' | 'fcn' | 'resnet' | 'inception' | 'transformer' | 'minirocket';
 /** Fusion strategies `buildModel` knows. */
 export type FusionName = 'none' | 'early' | 'attention' | 'late' | 'film' | 'gated';
 
 /** Every encoder name, in documentation order. */
-export const ENCODERS: readonly EncoderName[] = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer'];
+export const ENCODERS: readonly EncoderName[] = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer', 'minirocket'];
 /** Every fusion strategy, in documentation order. */
 export const FUSIONS: readonly FusionName[] = ['none', 'early', 'attention', 'late', 'film', 'gated'];
 
@@ -55,6 +55,19 @@ export interface TransformerConfig {
   feedForward: number;
 }
 
+/**
+ * Settings of the `minirocket` encoder (MiniRocket, Dempster et al. 2021): fixed convolution
+ * kernels whose biases are fitted on the training split (`adaptModel`), pooled into one vector
+ * per record. Pair it with a linear head (`headUnits: 0`, `dropout: 0`) and `train.solver:
+ * ridge`, as published; it gives no per-step features, so fusion `early` and `attention` are refused.
+ */
+export interface MiniRocketConfig {
+  /** Features asked for (rounded down to a multiple of 84). Default: `10000`. */
+  numFeatures: number;
+  /** Most dilations per kernel. Default: `32`. */
+  maxDilationsPerKernel: number;
+}
+
 /** Settings of the `attention` fusion. */
 export interface AttentionConfig {
   /** Attention heads (each has its own query from the metadata). Default: `1`. */
@@ -88,6 +101,8 @@ export interface ModelConfig {
   inception: InceptionConfig;
   /** `transformer` settings. */
   transformer: TransformerConfig;
+  /** `minirocket` settings. */
+  minirocket: MiniRocketConfig;
   /** `attention` fusion settings. */
   attention: AttentionConfig;
   /** Hidden layer widths of the metadata MLP of `late` fusion. Default: `[32]`. */
@@ -132,6 +147,7 @@ export const defaultModelConfig: ModelConfig = {
   resnet: { filters: [64, 128, 128], kernelSizes: [8, 5, 3] },
   inception: { depth: 6, filters: 32, bottleneck: 32, kernelSizes: [40, 20, 10], residualEvery: 3 },
   transformer: { dModel: 64, heads: 2, layers: 2, feedForward: 128 },
+  minirocket: { numFeatures: 10_000, maxDilationsPerKernel: 32 },
   attention: { heads: 1, keyDim: 32 },
   metadataUnits: [32],
   headUnits: 64,
@@ -185,6 +201,7 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
     resnet: nested('resnet'),
     inception: nested('inception'),
     transformer: nested('transformer'),
+    minirocket: nested('minirocket'),
     attention: nested('attention'),
     metadataUnits: input.metadataUnits ?? [...d.metadataUnits],
     headUnits: input.headUnits ?? d.headUnits,
@@ -213,6 +230,12 @@ export function resolveModelConfig(input: ModelConfigInput = {}): ModelConfig {
   for (const key of ['dModel', 'heads', 'layers', 'feedForward'] as const) positiveInt(`transformer.${key}`, c.transformer[key]);
   if (c.transformer.dModel % c.transformer.heads !== 0) {
     invalid('transformer.heads', 'must divide transformer.dModel', c.transformer.heads, `a divisor of ${c.transformer.dModel}`);
+  }
+  positiveInt('minirocket.numFeatures', c.minirocket.numFeatures);
+  if (c.minirocket.numFeatures < 84) invalid('minirocket.numFeatures', 'must be at least 84 (one feature per kernel)', c.minirocket.numFeatures, 'integer >= 84');
+  positiveInt('minirocket.maxDilationsPerKernel', c.minirocket.maxDilationsPerKernel);
+  if (c.encoder === 'minirocket' && (c.fusion === 'early' || c.fusion === 'attention')) {
+    invalid('fusion', `'${c.fusion}' needs per-step features, and the minirocket encoder gives one pooled vector per record`, c.fusion, 'none | late | film | gated');
   }
   positiveInt('attention.heads', c.attention.heads);
   positiveInt('attention.keyDim', c.attention.keyDim);

@@ -1,0 +1,217 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { createRng, MetaseriesError } from '@metaseries/core';
+import type { Initializer, LayerArgs } from '../layers/layer-args.js';
+import { drawChannelMask, fitBiases, fitDilations, KERNEL_COUNT, KERNEL_LENGTH, kernelWeight, type MiniRocketDilations, type MiniRocketExamples } from './minirocket-parameters.js';
+
+/** Arguments of {@link MiniRocketFeatures}. */
+export interface MiniRocketFeaturesArgs extends LayerArgs {
+  /**
+   * Features asked for; the layer gives the largest multiple of 84 not above it (the reference's
+   * rounding: 10,000 → 9,996). Default: `10000`.
+   */
+  numFeatures?: number;
+  /** Most dilations per kernel (fewer when the series is short). Default: `32`. */
+  maxDilationsPerKernel?: number;
+  /** Seed of the channel combinations (multivariate) and of the training examples the biases come from. Default: `0`. */
+  seed?: number;
+}
+
+/** Records per chunk of a call: the comparison tensor is `[chunk, T, 84, features per dilation]`. */
+const CHUNK = 16;
+
+/**
+ * MiniRocket (Dempster et al. 2021) as a layer: `[x [B,T,C], mask [B,T]] → features [B,F]`.
+ * Each of 84 fixed kernels of length 9 convolves the series at each of a set of dilations (over
+ * a random subset of the channels when there are several); each feature is the proportion of
+ * real steps where that convolution exceeds a bias (PPV), then standardised.
+ *
+ * Nothing here is trained by gradient. The biases (quantiles of training examples' convolution
+ * outputs) and the standardisation (the training features' mean and spread) are fitted on the
+ * training split by {@link MiniRocketFeatures.adapt} (through fusion's `adaptModel`), and are
+ * saved with the model as non-trainable weights; a model that was never adapted refuses to run.
+ * Padded steps (mask 0) are left out of every proportion, so unequal lengths work; the
+ * dilations follow the padded length `T`, which must be fixed.
+ */
+export class MiniRocketFeatures extends tfl.layers.Layer {
+  /** @nocollapse */
+  static className = 'MetaseriesMiniRocket';
+  readonly numFeatures: number;
+  readonly maxDilationsPerKernel: number;
+  readonly seed: number;
+  private dil: MiniRocketDilations | null = null;
+  private channels = 0;
+  private weightsByName: Record<string, tfl.LayerVariable> = {};
+
+  constructor(args: MiniRocketFeaturesArgs = {}) {
+    super({ ...args, trainable: false });
+    this.numFeatures = args.numFeatures ?? 10_000;
+    this.maxDilationsPerKernel = args.maxDilationsPerKernel ?? 32;
+    this.seed = args.seed ?? 0;
+    if (!Number.isInteger(this.numFeatures) || this.numFeatures < KERNEL_COUNT) {
+      throw new MetaseriesError('FUSION_INVALID_CONFIG', `minirocket.numFeatures must be an integer of at least ${KERNEL_COUNT}`, { field: 'minirocket.numFeatures', value: this.numFeatures, expected: `integer >= ${KERNEL_COUNT}` });
+    }
+    if (!Number.isInteger(this.maxDilationsPerKernel) || this.maxDilationsPerKernel < 1) {
+      throw new MetaseriesError('FUSION_INVALID_CONFIG', 'minirocket.maxDilationsPerKernel must be a positive integer', { field: 'minirocket.maxDilationsPerKernel', value: this.maxDilationsPerKernel, expected: 'integer >= 1' });
+    }
+  }
+
+  /** Dilations and features per dilation (known once built). */
+  get dilations(): MiniRocketDilations {
+    if (!this.dil) throw new Error('MiniRocketFeatures: not built yet');
+    return this.dil;
+  }
+
+  /** Number of features the layer outputs (84 × features per kernel), once built. */
+  get outputFeatures(): number {
+    return KERNEL_COUNT * this.dilations.featuresPerDilation.reduce((s, n) => s + n, 0);
+  }
+
+  override build(inputShape: tfl.Shape | tfl.Shape[]): void {
+    const [x] = inputShape as tfl.Shape[];
+    const timeSteps = x![1];
+    if (typeof timeSteps !== 'number') {
+      throw new MetaseriesError('FUSION_INVALID_CONFIG', 'the minirocket encoder needs a fixed series length (its dilations follow it): give the data a fixed length (data.maxLength) or use another encoder', {
+        field: 'encoder',
+        value: 'minirocket',
+        expected: 'a fixed timeSteps',
+      });
+    }
+    this.channels = x![2] as number;
+    this.dil = fitDilations(timeSteps, this.numFeatures, this.maxDilationsPerKernel);
+    const f = this.outputFeatures;
+    const combos = this.dil.dilations.length * KERNEL_COUNT;
+    const add = (name: string, shape: number[], init: Initializer) => {
+      this.weightsByName[name] = this.addWeight(name, shape, 'float32', init, undefined, false);
+    };
+    add('channel_mask', [combos, this.channels], tfl.initializers.zeros());
+    add('biases', [f], tfl.initializers.zeros());
+    add('feature_mean', [f], tfl.initializers.zeros());
+    add('feature_scale', [f], tfl.initializers.ones());
+    add('fitted', [1], tfl.initializers.zeros());
+    // the channel combinations depend on the seed alone: drawn now, so a built layer is complete but for its biases
+    const mask = drawChannelMask(combos, this.channels, createRng(this.seed));
+    this.weightsByName['channel_mask']!.write(tf.tensor2d(mask, [combos, this.channels]));
+    this.built = true;
+  }
+
+  override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
+    const [x] = inputShape as tfl.Shape[];
+    const dil = this.dil ?? fitDilations(x![1] as number, this.numFeatures, this.maxDilationsPerKernel);
+    return [x![0]!, KERNEL_COUNT * dil.featuresPerDilation.reduce((s, n) => s + n, 0)];
+  }
+
+  /** Whether the biases and standardisation have been fitted (by {@link adapt}, or loaded). */
+  get fitted(): boolean {
+    return this.built && this.weightsByName['fitted']!.read().dataSync()[0] === 1;
+  }
+
+  /**
+   * Fits the biases on the training examples (as the reference does: per dilation and kernel,
+   * quantiles of the convolution output of one example drawn with the layer's seed), then the
+   * standardisation on the training features. `examples.x` is what the layer reads (`[N,T,C]`,
+   * padded steps zero) and `examples.lengths` the real steps of each.
+   */
+  adapt(examples: MiniRocketExamples): void {
+    if (!this.built) throw new Error('MiniRocketFeatures: build the model before adapting it');
+    if (examples.count < 1) throw new MetaseriesError('FUSION_INVALID_CONFIG', 'minirocket: adapting needs at least one training example', { field: 'examples', value: 0, expected: '>= 1' });
+    const rng = createRng(this.seed + 1);
+    const mask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
+    const biases = fitBiases(examples, this.dilations, mask, rng);
+    this.weightsByName['biases']!.write(tf.tensor1d(biases));
+    const f = this.outputFeatures;
+    const sum = new Float64Array(f);
+    const sq = new Float64Array(f);
+    const { x, count, timeSteps: T, channels: C, lengths } = examples;
+    for (let s = 0; s < count; s += CHUNK) {
+      const n = Math.min(CHUNK, count - s);
+      const raw = tf.tidy(() => {
+        const xs = tf.tensor3d(x.subarray(s * T * C, (s + n) * T * C), [n, T, C]);
+        const m = tf.tensor2d(Float32Array.from({ length: n * T }, (_, i) => (i % T < lengths[s + Math.floor(i / T)]! ? 1 : 0)), [n, T]);
+        return this.rawFeatures(xs, m);
+      });
+      const v = raw.dataSync();
+      raw.dispose();
+      for (let r = 0; r < n; r++) {
+        for (let j = 0; j < f; j++) {
+          const a = v[r * f + j]!;
+          sum[j] += a;
+          sq[j] += a * a;
+        }
+      }
+    }
+    const mean = Float32Array.from(sum, (s) => s / count);
+    // population spread, as scikit-learn's StandardScaler; a constant feature keeps scale 1
+    const scale = Float32Array.from(sq, (q, j) => {
+      const sd = Math.sqrt(Math.max(0, q / count - mean[j]! * mean[j]!));
+      return sd > 1e-6 ? sd : 1;
+    });
+    this.weightsByName['feature_mean']!.write(tf.tensor1d(mean));
+    this.weightsByName['feature_scale']!.write(tf.tensor1d(scale));
+    this.weightsByName['fitted']!.write(tf.tensor1d([1]));
+  }
+
+  override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+    if (!this.fitted) {
+      throw new MetaseriesError('FUSION_NOT_ADAPTED', `layer ${this.name}: MiniRocket's biases are fitted on the training split; call adaptModel(model, inputs) before training or predicting`, { field: this.name, expected: 'adaptModel(model, trainInputs)' });
+    }
+    return tf.tidy(() => {
+      const [x, mask] = inputs as tf.Tensor[];
+      const m = tf.cast(mask!, 'float32');
+      const b = x!.shape[0]!;
+      const parts: tf.Tensor[] = [];
+      for (let s = 0; s < b; s += CHUNK) {
+        const n = Math.min(CHUNK, b - s);
+        const xs = b <= CHUNK ? x! : tf.slice(x!, [s, 0, 0], [n, -1, -1]);
+        const ms = b <= CHUNK ? m : tf.slice(m, [s, 0], [n, -1]);
+        parts.push(this.rawFeatures(xs, ms));
+      }
+      const raw = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
+      return tf.div(tf.sub(raw, this.weightsByName['feature_mean']!.read()), this.weightsByName['feature_scale']!.read());
+    });
+  }
+
+  /** The PPV features `[B,F]` before standardisation (`x` `[B,T,C]`, `mask` `[B,T]` float). */
+  private rawFeatures(x: tf.Tensor, mask: tf.Tensor): tf.Tensor2D {
+    return tf.tidy(() => {
+      const [, T, C] = x.shape as number[];
+      const xm = tf.mul(x, tf.expandDims(mask, 2)) as tf.Tensor3D;
+      const lengths = tf.sum(mask, 1, true); // [B,1]
+      const steps = tf.reshape(tf.range(0, T!, 1, 'float32'), [1, T!]);
+      const full = tf.div(mask, tf.maximum(lengths, 1)); // weight of each real step in a mean over all of them
+      const channelMask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
+      const biases = this.weightsByName['biases']!.read();
+      const dil = this.dilations;
+      const parts: tf.Tensor[] = [];
+      let f = 0;
+      dil.dilations.forEach((d, di) => {
+        const n = dil.featuresPerDilation[di]!;
+        const pad = ((KERNEL_LENGTH - 1) * d) / 2;
+        // the filter [9, C, 84]: kernel k's weights on the channels of its combination
+        const filter = new Float32Array(KERNEL_LENGTH * C! * KERNEL_COUNT);
+        for (let j = 0; j < KERNEL_LENGTH; j++) {
+          for (let c = 0; c < C!; c++) {
+            for (let k = 0; k < KERNEL_COUNT; k++) filter[(j * C! + c) * KERNEL_COUNT + k] = kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
+          }
+        }
+        const conv = tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d); // [B,T,84]
+        // every other kernel (alternating with the dilation) counts only the steps its padding does not reach
+        const inside = tf.mul(mask, tf.mul(tf.cast(tf.greaterEqual(steps, pad), 'float32'), tf.cast(tf.less(steps, tf.sub(lengths, pad)), 'float32')));
+        const innerWeight = tf.div(inside, tf.maximum(tf.sub(lengths, 2 * pad), 1));
+        const parity = tf.tensor1d(Float32Array.from({ length: KERNEL_COUNT }, (_, k) => (di + k) % 2));
+        const weight = tf.add(tf.mul(tf.expandDims(full, 2), tf.sub(1, parity)), tf.mul(tf.expandDims(innerWeight, 2), parity)); // [B,T,84]
+        const b = tf.reshape(tf.slice(biases, [f], [KERNEL_COUNT * n]), [1, 1, KERNEL_COUNT, n]);
+        const above = tf.cast(tf.greater(tf.expandDims(conv, 3), b), 'float32'); // [B,T,84,n]
+        const ppv = tf.sum(tf.mul(above, tf.expandDims(weight, 3)), 1); // [B,84,n]
+        parts.push(tf.reshape(ppv, [-1, KERNEL_COUNT * n]));
+        f += KERNEL_COUNT * n;
+      });
+      return tf.concat(parts, 1) as tf.Tensor2D;
+    });
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), numFeatures: this.numFeatures, maxDilationsPerKernel: this.maxDilationsPerKernel, seed: this.seed };
+  }
+}
+tf.serialization.registerClass(MiniRocketFeatures);
