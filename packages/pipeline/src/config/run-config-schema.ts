@@ -1,3 +1,4 @@
+import { DEFAULT_RIDGE_ALPHAS } from '../train/ridge-regression.js';
 import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
@@ -27,7 +28,7 @@ export const SERIES_FORMAT_VALUES = ['long', 'jsonl', 'ts'] as const;
 export const SCENARIO_VALUES = ['machine-type', 'age-threshold', 'operating-mode', 'noise-field'] as const;
 export const NORMALISE_METHOD_VALUES = ['zscore', 'minmax', 'robust'] as const;
 export const NORMALISE_SCOPE_VALUES = ['channel', 'global', 'group', 'instance'] as const;
-export const ENCODER_VALUES = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer'] as const;
+export const ENCODER_VALUES = ['lstm', 'gru', 'fcn', 'resnet', 'inception', 'transformer', 'minirocket'] as const;
 export const FUSION_VALUES = ['none', 'early', 'attention', 'late', 'film', 'gated'] as const;
 export const SPLIT_STRATEGY_VALUES = ['random', 'stratified', 'group', 'stratified-group'] as const;
 export const MONITOR_VALUES = [
@@ -136,6 +137,7 @@ const model = z.strictObject({
   batchNormMomentum: z.number().gt(0).lt(1).default(0.9),
   ensemble: z.number().int().min(1).max(32).default(1),
   timeSteps: positiveInt.nullable().default(null),
+  features: z.number().int().min(84).default(10_000),
 });
 
 const split = z
@@ -193,6 +195,8 @@ const train = z
   batchSize: positiveInt.default(32),
   learningRate: z.number().gt(0).default(0.001),
   optimizer: z.enum(OPTIMIZER_VALUES).default('adam'),
+  solver: z.enum(['gradient', 'ridge']).default('gradient'),
+  ridgeAlphas: z.array(z.number().gt(0)).min(1).default(() => [...DEFAULT_RIDGE_ALPHAS]),
   earlyStopping: earlyStopping.prefault({}),
   lrSchedule: lrSchedule.prefault({}),
   classWeights: z.union([z.enum(['none', 'balanced']), z.record(z.string(), z.number().min(0))]).default('none'),

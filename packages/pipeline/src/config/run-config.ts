@@ -120,7 +120,7 @@ export interface DataConfig extends DataSourcesConfig {
 /** `model`: the series encoder and fusion strategy (fusion's `ModelConfig`). */
 export interface ModelSectionConfig {
   /** Series encoder. Default: `'lstm'`. */
-  encoder: 'lstm' | 'gru' | 'fcn' | 'resnet' | 'inception' | 'transformer';
+  encoder: 'lstm' | 'gru' | 'fcn' | 'resnet' | 'inception' | 'transformer' | 'minirocket';
   /** How metadata joins the series. Default: `'early'`. */
   fusion: 'none' | 'early' | 'attention' | 'late' | 'film' | 'gated';
   /** Embedding width per categorical field. Default: `{}` (the encoders' rule from cardinality). */
@@ -148,6 +148,11 @@ export interface ModelSectionConfig {
   ensemble: number;
   /** Series length after padding/truncation; `null` for the longest training series. Default: `null`. */
   timeSteps: number | null;
+  /**
+   * Features of the `minirocket` encoder (rounded down to a multiple of 84; its kernels' biases
+   * are fitted on the training split). Default: `10000` (the published setting).
+   */
+  features: number;
 }
 
 /** `split`: train / valid / test. */
@@ -256,6 +261,18 @@ export interface TrainConfig {
   learningRate: number;
   /** Optimizer. Default: `'adam'`. */
   optimizer: 'adam' | 'sgd' | 'rmsprop';
+  /**
+   * How the model is fitted. `gradient`: epochs of `optimizer` steps. `ridge`: no gradient
+   * steps; the output layer alone is fitted in closed form (ridge regression on ±1 class
+   * targets, penalty chosen from `ridgeAlphas` by exact leave-one-out error), the rest keeping
+   * its initial or adapted weights: the published way to train the `minirocket` encoder (with
+   * `model.headUnits: 0`). Epochs, batches, the optimizer, early stopping and the schedule are then
+   * not used; class weights are. The smaller of (training records, features) must be at most
+   * 3,000. Default: `'gradient'`.
+   */
+  solver: 'gradient' | 'ridge';
+  /** Penalties `solver: ridge` chooses from. Default: 10 values log-spaced from `1e-3` to `1e3`. */
+  ridgeAlphas: number[];
   /** Early stopping. Default: `{ monitor: 'val_loss', patience: 8, minDelta: 0, restoreBestWeights: true }`. */
   earlyStopping: EarlyStoppingConfig | false;
   /** Learning-rate schedule. Default: `{ type: 'none' }`. */

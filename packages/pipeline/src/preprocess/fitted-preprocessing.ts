@@ -39,6 +39,7 @@ export function toModelConfig(m: ModelSectionConfig, excludeFields: string[] = [
     recurrent: { units: Array.from({ length: m.layers }, () => m.units), bidirectional: false },
     transformer: { dModel: m.units, heads: m.heads, layers: m.layers },
     attention: { heads: m.heads },
+    minirocket: { numFeatures: m.features },
     headUnits: m.headUnits,
     dropout: m.dropout,
     batchNormMomentum: m.batchNormMomentum,

@@ -7,6 +7,9 @@ import { jest } from '@jest/globals';
 import * as tf from '@tensorflow/tfjs-core';
 import { FittedPreprocessing } from '../preprocess/fitted-preprocessing.js';
 import { fit, loadRunData } from './fit.js';
+import { loadBundle, saveBundle } from '../bundle/bundle.js';
+import type { PreprocessingState } from '../preprocess/fitted-preprocessing.js';
+import type * as tfl from '@tensorflow/tfjs-layers';
 
 /** The same waveform means a different class depending on the machine type. */
 function machineDataset(n: number, seed: number): Dataset {
@@ -55,6 +58,39 @@ describe('fit', () => {
     expect(duck.dataset.schema).toEqual(js.dataset.schema);
     expect(duck.dataset.records).toEqual(js.dataset.records);
     expect(js.dataset.records.map((r) => [r.id, r.label, Array.from(r.values[1]!)])).toEqual([['a', 'ok', [2, 2.5, 3]], ['b', 'bad', [0, 1]]]);
+  });
+
+  it('fits a minirocket model by ridge: biases from the training split, no gradient epochs, and a bundle that predicts the same after loading', async () => {
+    const rng = createRng(3);
+    const T = 32;
+    const records: SeriesRecord[] = Array.from({ length: 60 }, (_, i) => {
+      const cls = i % 2;
+      // class 1 oscillates twice as fast; amplitudes and phases vary
+      const a = 0.5 + rng.next();
+      const phase = rng.next() * 6;
+      return { id: `r${i}`, values: [Float32Array.from({ length: T }, (_, t) => a * Math.sin(phase + (t * (cls ? 0.8 : 0.4))) + 0.3 * rng.normal())], metadata: {}, label: cls ? 'fast' : 'slow' };
+    });
+    const data: Dataset = { schema: { version: 1, channels: ['x'], metadata: {}, context: {}, label: { name: 'y', task: 'multiclass' } }, records };
+    const cfg = config({ solver: 'ridge', epochs: 3 }, { encoder: 'minirocket', fusion: 'none', headUnits: 0, dropout: 0, features: 336, ensemble: 2 });
+    const r = await fit(cfg, data);
+    expect(r.history.epochs).toHaveLength(0);
+    expect(r.ridge!.alphas).toHaveLength(2); // one ridge head per ensemble member
+    expect(r.ridge!.records).toBe(r.split.train.length);
+    expect(r.metrics.test!['accuracy']).toBeGreaterThan(0.9);
+    expect((r.bundle.metrics as { ridge: unknown }).ridge).toEqual({ alphas: r.ridge!.alphas, records: r.split.train.length });
+    // the same seed fits the same model
+    const again = await fit(cfg, data);
+    expect(again.metrics.test).toEqual(r.metrics.test);
+    await saveBundle(r.bundle, path.join(root, 'b'));
+    const loaded = await loadBundle<PreprocessingState>(path.join(root, 'b'));
+    const prep = FittedPreprocessing.fromJSON(loaded.preprocessing);
+    const test = r.split.test.map((i) => records[i]!);
+    const predict = (m: tfl.LayersModel) => {
+      const inputs = prep.inputs(test);
+      const out = m.predict(m.inputNames.map((n) => tf.tensor(inputs[n]!.data as Float32Array, inputs[n]!.shape))) as tf.Tensor[];
+      return Array.from(out[0]!.dataSync());
+    };
+    expect(predict(loaded.model)).toEqual(predict(r.bundle.model));
   });
 
   it('gives identical metrics for the same seed on cpu', async () => {

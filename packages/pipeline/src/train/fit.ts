@@ -1,6 +1,6 @@
 import { createRng, initBackend, MetaseriesError, type Dataset, type SeriesRecord } from '@metaseries/core';
 import { alignDatasetContext, augmentsAnything, generateScenario, loadDataset, splitDataset, type DataConfig as LoaderConfig, type Split } from '@metaseries/data';
-import { buildModel } from '@metaseries/fusion';
+import { adaptableLayers, adaptModel, buildModel } from '@metaseries/fusion';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { DataSourcesConfig, RunConfig } from '../config/run-config.js';
 import type { ModelBundle } from '../bundle/bundle.js';
@@ -10,6 +10,7 @@ import { modelOutputs } from '../predict/model-outputs.js';
 import { fitTemperature, logitsFromProbabilities } from '@metaseries/eval';
 import type { ProgressEvent, ProgressListener } from './progress-event.js';
 import { readCheckpoint, trainModel, type BatchSource, type TrainingBatch, type TrainingHistory } from './training-loop.js';
+import { solveRidgeHead, type RidgeHeadResult } from './ridge-head.js';
 
 /** Options of {@link fit}. */
 export interface FitOptions {
@@ -49,6 +50,8 @@ export interface FitResult {
   split: Split;
   /** With `train.refit`: the history of the refit on train + validation (the bundle's model). Default: absent. */
   refitHistory?: TrainingHistory;
+  /** With `train.solver: ridge`: the penalty chosen per output layer and every penalty's leave-one-out error (the refit's when there is one). Default: absent. */
+  ridge?: RidgeHeadResult;
 }
 
 /** Metrics (eval's `computeMetrics` plus `loss`) of labelled `records` under `model`. */
@@ -181,10 +184,17 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
 
   phase('building the model');
   let model = resume ? resume.bundle.model : buildModel(prep.state.model, prep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
+  if (!resume) adaptOnTraining(model, prep, train, phase);
   const source = batchSource(config, prep, train);
   const predictBatch = options.predictBatchSize ?? 256;
-  phase('training');
-  const history = await trainModel(model, {
+  const ridge = config.train.solver === 'ridge';
+  let ridgeResult: RidgeHeadResult | undefined;
+  if (ridge) {
+    phase(`solving the output layer (ridge) on ${train.length} training records`);
+    ridgeResult = await solveRidgeHead(model, source.batches(0), { task: prep.state.encoded.task, outputName: prep.state.outputName, alphas: config.train.ridgeAlphas });
+  }
+  if (!ridge) phase('training');
+  const history: TrainingHistory = ridge ? { epochs: [], bestEpoch: 0, stoppedEarly: false, resumedFromEpoch: 0 } : await trainModel(model, {
     task: prep.state.encoded.task,
     train: config.train,
     source,
@@ -217,7 +227,7 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
   if (config.train.refit) {
     // Same initial weights (seed), train + valid, the first run's best epoch count and rates.
     const epochs = history.bestEpoch;
-    phase(`refitting on train + validation for ${epochs} epochs`);
+    phase(ridge ? 'refitting on train + validation (ridge)' : `refitting on train + validation for ${epochs} epochs`);
     const both = [...split.train, ...split.valid];
     const all = [...train, ...valid];
     finalPrep = FittedPreprocessing.fit({ schema, records: labelled }, both, config.model, { excludeFields: options.excludeFields, normalise: config.data.normalise });
@@ -225,7 +235,9 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     const first = model;
     model = buildModel(finalPrep.state.model, finalPrep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
     first.dispose();
-    refitHistory = await trainModel(model, {
+    adaptOnTraining(model, finalPrep, all, phase);
+    if (ridge) ridgeResult = await solveRidgeHead(model, batchSource(config, finalPrep, all).batches(0), { task, outputName: finalPrep.state.outputName, alphas: config.train.ridgeAlphas });
+    refitHistory = ridge ? { epochs: [], bestEpoch: 0, stoppedEarly: false, resumedFromEpoch: 0 } : await trainModel(model, {
       task,
       // no schedule or early stopping: the rates are replayed, and there is no validation split to watch
       train: { ...config.train, epochs, minEpochs: 0, earlyStopping: false, lrSchedule: { ...config.train.lrSchedule, type: 'none' } },
@@ -254,10 +266,24 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
       stoppedEarly: history.stoppedEarly,
       history: history.epochs,
       ...(refitHistory && { refit: { epochs: refitHistory.epochs.length, records: train.length + valid.length, history: refitHistory.epochs } }),
+      ...(ridgeResult && { ridge: { alphas: ridgeResult.alphas, records: ridgeResult.records } }),
     },
   };
   emit({ type: 'done', epoch: history.epochs.length, epochs: config.train.epochs, batch: 0, batches: source.batchCount, metrics: metrics.valid, etaSeconds: 0, message: 'done' });
-  return { bundle, metrics, history, split, ...(refitHistory && { refitHistory }) };
+  return { bundle, metrics, history, split, ...(refitHistory && { refitHistory }), ...(ridgeResult && { ridge: ridgeResult }) };
+}
+
+/**
+ * Fits the layers whose state comes from the training data rather than gradients (fusion's
+ * `adaptModel`: the minirocket encoder's biases) on `records`, the training split only.
+ */
+function adaptOnTraining(model: tfl.LayersModel, prep: FittedPreprocessing, records: readonly SeriesRecord[], phase: (message: string) => void): void {
+  function* batches() {
+    for (let s = 0; s < records.length; s += 256) yield prep.inputs(records.slice(s, s + 256));
+  }
+  if (adaptableLayers(model).length === 0) return; // nothing to fit: no batch is encoded
+  phase(`fitting the encoder's data-dependent weights on ${records.length} training records`);
+  adaptModel(model, batches());
 }
 
 /**
