@@ -128,7 +128,7 @@ function writeTables(done) {
     '|---|---:|---|---|---:|---:|---|---:|---|',
     ...all.map(
       (r) =>
-        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${r.noValidationSplit ? '—³' : f3(r.valid.accuracy.mean)} | ${r.epochsRun.join(', ')} of ${r.epochs}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
+        `| ${r.dataset} | **${f3(r.test.accuracy.mean)} ± ${f3(r.test.accuracy.sd)}** | ${r.test.accuracy.values.map(f3).join(', ')} | ${r.published ? `${f3(r.published.value)} ${r.published.model}¹` : 'none found'} | ${f3(r.target)} | ${r.noValidationSplit ? '—³' : f3(r.valid.accuracy.mean)} | ${r.ridgeAlphas ? `none: ridge⁴, α ${r.ridgeAlphas.map((a) => Number(a.toPrecision(2))).join(', ')}` : `${r.epochsRun.join(', ')} of ${r.epochs}`}${r.refitEpochs ? `; refit² ${r.refitEpochs.join(', ')}` : ''} | ${r.trainSeconds.mean.toFixed(0)} s | [${r.config}](${path.relative(outDir, path.join(repo, r.config))}) |`,
     ),
     '',
     // (a table of sets with no published figure, e.g. PLAID alone, has no footnote ¹)
@@ -145,6 +145,12 @@ function writeTables(done) {
       ? [
           '',
           '³ `split.valid: 0`: the model trained on all of TRAIN with no validation split (early stopping and the schedule watch the training loss). Its settings were chosen by 4-fold cross-validation on TRAIN (`cv-train.mjs`; the lines are in `sweeps/cv-*.jsonl`), the TEST file unread.',
+        ]
+      : []),
+    ...(all.some((r) => r.ridgeAlphas)
+      ? [
+          '',
+          '⁴ `train.solver: ridge` (with `model.encoder: minirocket`): no gradient epochs; the output layer is the ridge regression of ±1 class targets on the MiniRocket features (fitted on TRAIN), its penalty α chosen among 10 values from 1e-3 to 1e3 by exact leave-one-out error on the training records.',
         ]
       : []),
     ...(quick
@@ -254,6 +260,8 @@ function addRow(d, runs) {
     epochsRun: runs.map((r) => r.epochsRun),
     // train.refit: the model scored was retrained on train + valid for this many epochs
     ...(runs.some((r) => r.refitEpochs) && { refitEpochs: runs.map((r) => r.refitEpochs) }),
+    // train.solver ridge: no epochs; the penalty chosen (first output layer) per seed
+    ...(runs.some((r) => r.ridgeAlphas) && { ridgeAlphas: runs.map((r) => r.ridgeAlphas?.[0] ?? null) }),
     bestEpoch: runs.map((r) => r.bestEpoch),
     trainSeconds: {
       mean: mean(runs.map((r) => r.trainSeconds)),

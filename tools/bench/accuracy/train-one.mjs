@@ -89,7 +89,7 @@ if (bnMomentum) {
 
 const started = performance.now();
 const verbose = flag('verbose');
-const { metrics, history, refitHistory } = await fit(config, cv?.dataset, {
+const { metrics, history, refitHistory, ridge } = await fit(config, cv?.dataset, {
   ...(cv && { split: cv.split }),
   onProgress: (e) => {
     if (verbose && e.type === 'epoch') {
@@ -116,6 +116,8 @@ process.stdout.write(
     stoppedEarly: history.stoppedEarly,
     // train.refit: epochs of the second model, trained on train + valid (the one scored on test)
     refitEpochs: refitHistory ? refitHistory.epochs.length : null,
+    // train.solver ridge: no epochs; the penalty leave-one-out chose for each output layer
+    ridgeAlphas: ridge ? ridge.alphas : null,
     trainSeconds,
     // validation metrics of the best epoch, before temperature calibration
     bestValid: history.epochs.find((e) => e.epoch === history.bestEpoch) ?? null,

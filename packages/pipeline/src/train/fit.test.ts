@@ -159,6 +159,10 @@ describe('fit', () => {
     await expect(fit(noValid({ epochs: 2, earlyStopping: { monitor: 'val_loss' } }), data)).rejects.toMatchObject({ code: 'CONFIG_INVALID', details: { field: 'train.earlyStopping.monitor', value: 'val_loss' } });
     await expect(fit(noValid({ epochs: 2, earlyStopping: false, lrSchedule: { type: 'reduce-on-plateau' } }), data)).rejects.toMatchObject({ details: { field: 'train.lrSchedule.monitor' } });
     await expect(fit(noValid({ epochs: 2, earlyStopping: false, refit: true }), data)).rejects.toMatchObject({ details: { field: 'train.refit' } });
+    // the ridge solver runs no epochs, so the (default, val_loss) early stopping watches nothing
+    const ridge = await fit(noValid({ solver: 'ridge' }), data);
+    expect(ridge.history.epochs).toHaveLength(0);
+    expect(ridge.ridge!.records).toBe(r.split.train.length);
   });
 
   it('trains a deep ensemble (model.ensemble) whose bundle predicts the mean of its members', async () => {

@@ -287,17 +287,18 @@ function adaptOnTraining(model: tfl.LayersModel, prep: FittedPreprocessing, reco
 }
 
 /**
- * With `split.valid: 0` there is no validation split: early stopping and the schedule may watch
- * only the training loss (`CONFIG_INVALID` names the key that watches a validation metric), and
+ * With `split.valid: 0` there is no validation split: early stopping and the schedule (unused by
+ * `solver: ridge`) may watch only the training loss (`CONFIG_INVALID` names the key that watches a validation metric), and
  * a refit would repeat the same training.
  */
 function checkNothingWatchesValidation(config: RunConfig): void {
-  const { earlyStopping: es, lrSchedule, refit } = config.train;
+  const { earlyStopping: es, lrSchedule, refit, solver } = config.train;
+  if (refit) throw new MetaseriesError('CONFIG_INVALID', 'split.valid is 0: every training record is already in the training split, so refit would repeat the same training', { field: 'train.refit', value: true, expected: 'false' });
+  if (solver === 'ridge') return; // no epochs: nothing is watched
   const noSplitFor = (field: string, monitor: string) =>
     new MetaseriesError('CONFIG_INVALID', `split.valid is 0, so there is no validation split for ${monitor}: watch the training loss (monitor: loss) or keep a validation share`, { field, value: monitor, expected: 'loss' });
   if (es && es.monitor !== 'loss') throw noSplitFor('train.earlyStopping.monitor', es.monitor);
   if (lrSchedule.type === 'reduce-on-plateau' && lrSchedule.monitor !== 'loss') throw noSplitFor('train.lrSchedule.monitor', lrSchedule.monitor);
-  if (refit) throw new MetaseriesError('CONFIG_INVALID', 'split.valid is 0: every training record is already in the training split, so refit would repeat the same training', { field: 'train.refit', value: true, expected: 'false' });
 }
 
 /** The training batches of `records`: seeded shuffle and augmentation per epoch, class weights from `config`. */
