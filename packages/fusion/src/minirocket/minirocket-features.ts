@@ -17,8 +17,8 @@ export interface MiniRocketFeaturesArgs extends LayerArgs {
   seed?: number;
 }
 
-/** Records per chunk of a call: the comparison tensor is `[chunk, T, 84, features per dilation]`. */
-const CHUNK = 16;
+/** Records per chunk of a call (each dilation's convolution output is `[chunk, T, 84]`). */
+const CHUNK = 64;
 
 /**
  * MiniRocket (Dempster et al. 2021) as a layer: `[x [B,T,C], mask [B,T]] → features [B,F]`.
@@ -171,43 +171,61 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
     });
   }
 
-  /** The PPV features `[B,F]` before standardisation (`x` `[B,T,C]`, `mask` `[B,T]` float). */
+  /**
+   * The PPV features `[B,F]` before standardisation (`x` `[B,T,C]`, `mask` `[B,T]` float). The
+   * convolutions run on the backend; the proportions are counted here, over each record's real
+   * steps: comparing every step with every bias as broadcast tensor ops was ~100× slower on wasm.
+   */
   private rawFeatures(x: tf.Tensor, mask: tf.Tensor): tf.Tensor2D {
-    return tf.tidy(() => {
-      const [, T, C] = x.shape as number[];
-      const xm = tf.mul(x, tf.expandDims(mask, 2)) as tf.Tensor3D;
-      const lengths = tf.sum(mask, 1, true); // [B,1]
-      const steps = tf.reshape(tf.range(0, T!, 1, 'float32'), [1, T!]);
-      const full = tf.div(mask, tf.maximum(lengths, 1)); // weight of each real step in a mean over all of them
-      const channelMask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
-      const biases = this.weightsByName['biases']!.read();
-      const dil = this.dilations;
-      const parts: tf.Tensor[] = [];
-      let f = 0;
-      dil.dilations.forEach((d, di) => {
-        const n = dil.featuresPerDilation[di]!;
-        const pad = ((KERNEL_LENGTH - 1) * d) / 2;
-        // the filter [9, C, 84]: kernel k's weights on the channels of its combination
-        const filter = new Float32Array(KERNEL_LENGTH * C! * KERNEL_COUNT);
-        for (let j = 0; j < KERNEL_LENGTH; j++) {
-          for (let c = 0; c < C!; c++) {
-            for (let k = 0; k < KERNEL_COUNT; k++) filter[(j * C! + c) * KERNEL_COUNT + k] = kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
+    const [B, T, C] = x.shape as number[];
+    const m = mask.dataSync();
+    const lengths = Array.from({ length: B! }, (_, b) => {
+      let len = 0;
+      for (let t = 0; t < T!; t++) if (m[b * T! + t]) len = t + 1;
+      return len;
+    });
+    const channelMask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
+    const biases = this.weightsByName['biases']!.read().dataSync() as Float32Array;
+    const dil = this.dilations;
+    const F = this.outputFeatures;
+    const out = new Float32Array(B! * F);
+    const xm = tf.tidy(() => tf.mul(x, tf.expandDims(mask, 2)) as tf.Tensor3D);
+    let f0 = 0;
+    dil.dilations.forEach((d, di) => {
+      const n = dil.featuresPerDilation[di]!;
+      const pad = ((KERNEL_LENGTH - 1) * d) / 2;
+      // the filter [9, C, 84]: kernel k's weights on the channels of its combination
+      const filter = new Float32Array(KERNEL_LENGTH * C! * KERNEL_COUNT);
+      for (let j = 0; j < KERNEL_LENGTH; j++) {
+        for (let c = 0; c < C!; c++) {
+          for (let k = 0; k < KERNEL_COUNT; k++) filter[(j * C! + c) * KERNEL_COUNT + k] = kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
+        }
+      }
+      const conv = tf.tidy(() => tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d)); // [B,T,84]
+      const v = conv.dataSync();
+      conv.dispose();
+      for (let b = 0; b < B!; b++) {
+        const len = lengths[b]!;
+        for (let k = 0; k < KERNEL_COUNT; k++) {
+          // every other kernel (alternating with the dilation) counts only the steps its padding does not reach
+          const inner = (di + k) % 2 === 1;
+          const lo = inner ? pad : 0;
+          const hi = inner ? len - pad : len;
+          const count = hi - lo;
+          const fk = f0 + k * n;
+          for (let i = 0; i < n; i++) {
+            if (count <= 0) continue; // a series too short for this dilation: 0
+            const bias = biases[fk + i]!;
+            let above = 0;
+            for (let t = lo, at = (b * T! + lo) * KERNEL_COUNT + k; t < hi; t++, at += KERNEL_COUNT) if (v[at]! > bias) above++;
+            out[b * F + fk + i] = above / count;
           }
         }
-        const conv = tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d); // [B,T,84]
-        // every other kernel (alternating with the dilation) counts only the steps its padding does not reach
-        const inside = tf.mul(mask, tf.mul(tf.cast(tf.greaterEqual(steps, pad), 'float32'), tf.cast(tf.less(steps, tf.sub(lengths, pad)), 'float32')));
-        const innerWeight = tf.div(inside, tf.maximum(tf.sub(lengths, 2 * pad), 1));
-        const parity = tf.tensor1d(Float32Array.from({ length: KERNEL_COUNT }, (_, k) => (di + k) % 2));
-        const weight = tf.add(tf.mul(tf.expandDims(full, 2), tf.sub(1, parity)), tf.mul(tf.expandDims(innerWeight, 2), parity)); // [B,T,84]
-        const b = tf.reshape(tf.slice(biases, [f], [KERNEL_COUNT * n]), [1, 1, KERNEL_COUNT, n]);
-        const above = tf.cast(tf.greater(tf.expandDims(conv, 3), b), 'float32'); // [B,T,84,n]
-        const ppv = tf.sum(tf.mul(above, tf.expandDims(weight, 3)), 1); // [B,84,n]
-        parts.push(tf.reshape(ppv, [-1, KERNEL_COUNT * n]));
-        f += KERNEL_COUNT * n;
-      });
-      return tf.concat(parts, 1) as tf.Tensor2D;
+      }
+      f0 += KERNEL_COUNT * n;
     });
+    xm.dispose();
+    return tf.tensor2d(out, [B!, F]);
   }
 
   override getConfig(): tf.serialization.ConfigDict {
