@@ -8,7 +8,8 @@ export function adaptableLayers(model: tfl.LayersModel): MiniRocketFeatures[] {
   return model.layers.filter((l): l is MiniRocketFeatures => l instanceof MiniRocketFeatures);
 }
 
-const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
+const toTensor = (d: TensorData) =>
+  tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
 /**
  * Fits every data-dependent layer of a model built by `buildModel` (today: the `minirocket`
@@ -21,14 +22,21 @@ export function adaptModel(model: tfl.LayersModel, batches: Iterable<TensorDataM
   const layers = adaptableLayers(model);
   if (layers.length === 0) return 0;
   // what each layer reads, as a model from the same inputs (it shares the layers, so is not disposed)
-  const reads = layers.map((l) => tfl.model({ inputs: model.inputs, outputs: l.input as tfl.SymbolicTensor[] }));
+  const reads = layers.map((l) =>
+    tfl.model({ inputs: model.inputs, outputs: l.input as tfl.SymbolicTensor[] }),
+  );
   const xs: Float32Array[][] = layers.map(() => []);
   const lengths: number[][] = layers.map(() => []);
-  let shape: number[][] = [];
+  const shape: number[][] = [];
   for (const batch of batches) {
     const inputs = model.inputNames.map((n) => {
       const d = batch[n];
-      if (!d) throw new MetaseriesError('FUSION_INVALID_CONFIG', `adaptModel: the batch has no input '${n}'`, { field: n, expected: model.inputNames.join(', ') });
+      if (!d)
+        throw new MetaseriesError(
+          'FUSION_INVALID_CONFIG',
+          `adaptModel: the batch has no input '${n}'`,
+          { field: n, expected: model.inputNames.join(', ') },
+        );
       return toTensor(d);
     });
     reads.forEach((r, i) => {
@@ -48,7 +56,12 @@ export function adaptModel(model: tfl.LayersModel, batches: Iterable<TensorDataM
   }
   layers.forEach((layer, i) => {
     const count = lengths[i]!.length;
-    if (count === 0) throw new MetaseriesError('FUSION_INVALID_CONFIG', `adaptModel: no training records to fit layer ${layer.name} on`, { field: 'batches', value: 0, expected: '>= 1 record' });
+    if (count === 0)
+      throw new MetaseriesError(
+        'FUSION_INVALID_CONFIG',
+        `adaptModel: no training records to fit layer ${layer.name} on`,
+        { field: 'batches', value: 0, expected: '>= 1 record' },
+      );
     const [, timeSteps, channels] = shape[i]!;
     const x = new Float32Array(count * timeSteps! * channels!);
     let at = 0;

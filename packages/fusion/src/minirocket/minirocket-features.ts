@@ -2,7 +2,16 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, MetaseriesError } from '@metaseries/core';
 import type { Initializer, LayerArgs } from '../layers/layer-args.js';
-import { drawChannelMask, fitBiases, fitDilations, KERNEL_COUNT, KERNEL_LENGTH, kernelWeight, type MiniRocketDilations, type MiniRocketExamples } from './minirocket-parameters.js';
+import {
+  drawChannelMask,
+  fitBiases,
+  fitDilations,
+  KERNEL_COUNT,
+  KERNEL_LENGTH,
+  kernelWeight,
+  type MiniRocketDilations,
+  type MiniRocketExamples,
+} from './minirocket-parameters.js';
 
 /** Arguments of {@link MiniRocketFeatures}. */
 export interface MiniRocketFeaturesArgs extends LayerArgs {
@@ -49,10 +58,26 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
     this.maxDilationsPerKernel = args.maxDilationsPerKernel ?? 32;
     this.seed = args.seed ?? 0;
     if (!Number.isInteger(this.numFeatures) || this.numFeatures < KERNEL_COUNT) {
-      throw new MetaseriesError('FUSION_INVALID_CONFIG', `minirocket.numFeatures must be an integer of at least ${KERNEL_COUNT}`, { field: 'minirocket.numFeatures', value: this.numFeatures, expected: `integer >= ${KERNEL_COUNT}` });
+      throw new MetaseriesError(
+        'FUSION_INVALID_CONFIG',
+        `minirocket.numFeatures must be an integer of at least ${KERNEL_COUNT}`,
+        {
+          field: 'minirocket.numFeatures',
+          value: this.numFeatures,
+          expected: `integer >= ${KERNEL_COUNT}`,
+        },
+      );
     }
     if (!Number.isInteger(this.maxDilationsPerKernel) || this.maxDilationsPerKernel < 1) {
-      throw new MetaseriesError('FUSION_INVALID_CONFIG', 'minirocket.maxDilationsPerKernel must be a positive integer', { field: 'minirocket.maxDilationsPerKernel', value: this.maxDilationsPerKernel, expected: 'integer >= 1' });
+      throw new MetaseriesError(
+        'FUSION_INVALID_CONFIG',
+        'minirocket.maxDilationsPerKernel must be a positive integer',
+        {
+          field: 'minirocket.maxDilationsPerKernel',
+          value: this.maxDilationsPerKernel,
+          expected: 'integer >= 1',
+        },
+      );
     }
   }
 
@@ -71,11 +96,15 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
     const [x] = inputShape as tfl.Shape[];
     const timeSteps = x![1];
     if (typeof timeSteps !== 'number') {
-      throw new MetaseriesError('FUSION_INVALID_CONFIG', 'the minirocket encoder needs a fixed series length (its dilations follow it): give the data a fixed length (data.maxLength) or use another encoder', {
-        field: 'encoder',
-        value: 'minirocket',
-        expected: 'a fixed timeSteps',
-      });
+      throw new MetaseriesError(
+        'FUSION_INVALID_CONFIG',
+        'the minirocket encoder needs a fixed series length (its dilations follow it): give the data a fixed length (data.maxLength) or use another encoder',
+        {
+          field: 'encoder',
+          value: 'minirocket',
+          expected: 'a fixed timeSteps',
+        },
+      );
     }
     this.channels = x![2] as number;
     this.dil = fitDilations(timeSteps, this.numFeatures, this.maxDilationsPerKernel);
@@ -97,7 +126,8 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
 
   override computeOutputShape(inputShape: tfl.Shape | tfl.Shape[]): tfl.Shape {
     const [x] = inputShape as tfl.Shape[];
-    const dil = this.dil ?? fitDilations(x![1] as number, this.numFeatures, this.maxDilationsPerKernel);
+    const dil =
+      this.dil ?? fitDilations(x![1] as number, this.numFeatures, this.maxDilationsPerKernel);
     return [x![0]!, KERNEL_COUNT * dil.featuresPerDilation.reduce((s, n) => s + n, 0)];
   }
 
@@ -114,7 +144,12 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
    */
   adapt(examples: MiniRocketExamples): void {
     if (!this.built) throw new Error('MiniRocketFeatures: build the model before adapting it');
-    if (examples.count < 1) throw new MetaseriesError('FUSION_INVALID_CONFIG', 'minirocket: adapting needs at least one training example', { field: 'examples', value: 0, expected: '>= 1' });
+    if (examples.count < 1)
+      throw new MetaseriesError(
+        'FUSION_INVALID_CONFIG',
+        'minirocket: adapting needs at least one training example',
+        { field: 'examples', value: 0, expected: '>= 1' },
+      );
     const rng = createRng(this.seed + 1);
     const mask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
     const biases = fitBiases(examples, this.dilations, mask, rng);
@@ -127,7 +162,12 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
       const n = Math.min(CHUNK, count - s);
       const raw = tf.tidy(() => {
         const xs = tf.tensor3d(x.subarray(s * T * C, (s + n) * T * C), [n, T, C]);
-        const m = tf.tensor2d(Float32Array.from({ length: n * T }, (_, i) => (i % T < lengths[s + Math.floor(i / T)]! ? 1 : 0)), [n, T]);
+        const m = tf.tensor2d(
+          Float32Array.from({ length: n * T }, (_, i) =>
+            i % T < lengths[s + Math.floor(i / T)]! ? 1 : 0,
+          ),
+          [n, T],
+        );
         return this.rawFeatures(xs, m);
       });
       const v = raw.dataSync();
@@ -153,7 +193,11 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
     if (!this.fitted) {
-      throw new MetaseriesError('FUSION_NOT_ADAPTED', `layer ${this.name}: MiniRocket's biases are fitted on the training split; call adaptModel(model, inputs) before training or predicting`, { field: this.name, expected: 'adaptModel(model, trainInputs)' });
+      throw new MetaseriesError(
+        'FUSION_NOT_ADAPTED',
+        `layer ${this.name}: MiniRocket's biases are fitted on the training split; call adaptModel(model, inputs) before training or predicting`,
+        { field: this.name, expected: 'adaptModel(model, trainInputs)' },
+      );
     }
     return tf.tidy(() => {
       const [x, mask] = inputs as tf.Tensor[];
@@ -167,7 +211,10 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
         parts.push(this.rawFeatures(xs, ms));
       }
       const raw = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-      return tf.div(tf.sub(raw, this.weightsByName['feature_mean']!.read()), this.weightsByName['feature_scale']!.read());
+      return tf.div(
+        tf.sub(raw, this.weightsByName['feature_mean']!.read()),
+        this.weightsByName['feature_scale']!.read(),
+      );
     });
   }
 
@@ -198,10 +245,14 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
       const filter = new Float32Array(KERNEL_LENGTH * C! * KERNEL_COUNT);
       for (let j = 0; j < KERNEL_LENGTH; j++) {
         for (let c = 0; c < C!; c++) {
-          for (let k = 0; k < KERNEL_COUNT; k++) filter[(j * C! + c) * KERNEL_COUNT + k] = kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
+          for (let k = 0; k < KERNEL_COUNT; k++)
+            filter[(j * C! + c) * KERNEL_COUNT + k] =
+              kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
         }
       }
-      const conv = tf.tidy(() => tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d)); // [B,T,84]
+      const conv = tf.tidy(() =>
+        tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d),
+      ); // [B,T,84]
       const v = conv.dataSync();
       conv.dispose();
       for (let b = 0; b < B!; b++) {
@@ -217,7 +268,8 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
             if (count <= 0) continue; // a series too short for this dilation: 0
             const bias = biases[fk + i]!;
             let above = 0;
-            for (let t = lo, at = (b * T! + lo) * KERNEL_COUNT + k; t < hi; t++, at += KERNEL_COUNT) if (v[at]! > bias) above++;
+            for (let t = lo, at = (b * T! + lo) * KERNEL_COUNT + k; t < hi; t++, at += KERNEL_COUNT)
+              if (v[at]! > bias) above++;
             out[b * F + fk + i] = above / count;
           }
         }
@@ -229,7 +281,12 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), numFeatures: this.numFeatures, maxDilationsPerKernel: this.maxDilationsPerKernel, seed: this.seed };
+    return {
+      ...super.getConfig(),
+      numFeatures: this.numFeatures,
+      maxDilationsPerKernel: this.maxDilationsPerKernel,
+      seed: this.seed,
+    };
   }
 }
 tf.serialization.registerClass(MiniRocketFeatures);

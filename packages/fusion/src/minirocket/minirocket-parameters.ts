@@ -14,7 +14,9 @@ export const KERNEL_LENGTH = 9;
 /** The 84 kernels: the three positions (of 9) whose weight is 2, the others being −1. */
 export const KERNEL_INDICES: readonly (readonly [number, number, number])[] = (() => {
   const out: [number, number, number][] = [];
-  for (let a = 0; a < KERNEL_LENGTH; a++) for (let b = a + 1; b < KERNEL_LENGTH; b++) for (let c = b + 1; c < KERNEL_LENGTH; c++) out.push([a, b, c]);
+  for (let a = 0; a < KERNEL_LENGTH; a++)
+    for (let b = a + 1; b < KERNEL_LENGTH; b++)
+      for (let c = b + 1; c < KERNEL_LENGTH; c++) out.push([a, b, c]);
   return out;
 })();
 
@@ -37,7 +39,11 @@ export interface MiniRocketDilations {
  * in `[0, log2((length − 1) / 8)]`, rounded down and deduplicated (a repeated one counts more
  * features); `floor(numFeatures / 84)` features per kernel spread over them.
  */
-export function fitDilations(length: number, numFeatures: number, maxDilationsPerKernel: number): MiniRocketDilations {
+export function fitDilations(
+  length: number,
+  numFeatures: number,
+  maxDilationsPerKernel: number,
+): MiniRocketDilations {
   const perKernel = Math.floor(numFeatures / KERNEL_COUNT);
   const trueMax = Math.min(perKernel, maxDilationsPerKernel);
   const multiplier = perKernel / trueMax;
@@ -52,7 +58,8 @@ export function fitDilations(length: number, numFeatures: number, maxDilationsPe
   const dilations = [...counts.keys()].sort((a, b) => a - b);
   const featuresPerDilation = dilations.map((d) => Math.trunc(counts.get(d)! * multiplier));
   let remainder = perKernel - featuresPerDilation.reduce((s, n) => s + n, 0);
-  for (let i = 0; remainder > 0; i = (i + 1) % featuresPerDilation.length, remainder--) featuresPerDilation[i]!++;
+  for (let i = 0; remainder > 0; i = (i + 1) % featuresPerDilation.length, remainder--)
+    featuresPerDilation[i]!++;
   return { dilations, featuresPerDilation };
 }
 
@@ -85,7 +92,15 @@ export function drawChannelMask(combinations: number, channels: number, rng: Rng
  * (`[T, C]` row-major, the first `length` steps real), the channels in `channelMask` summed;
  * steps outside the series read zero ("same" padding of `4 · dilation` each side).
  */
-export function convolveExample(x: Float32Array, channels: number, length: number, kernel: number, dilation: number, channelMask: Float32Array, maskOffset: number): Float64Array {
+export function convolveExample(
+  x: Float32Array,
+  channels: number,
+  length: number,
+  kernel: number,
+  dilation: number,
+  channelMask: Float32Array,
+  maskOffset: number,
+): Float64Array {
   const summed = new Float64Array(length);
   for (let t = 0; t < length; t++) {
     let s = 0;
@@ -127,7 +142,12 @@ export interface MiniRocketExamples {
  * `rng`, its convolution output, and that output's quantiles (one per feature) as the biases.
  * Returns the biases in feature order (dilation, then kernel, then the dilation's features).
  */
-export function fitBiases(examples: MiniRocketExamples, dil: MiniRocketDilations, channelMask: Float32Array, rng: Rng): Float32Array {
+export function fitBiases(
+  examples: MiniRocketExamples,
+  dil: MiniRocketDilations,
+  channelMask: Float32Array,
+  rng: Rng,
+): Float32Array {
   const { x, count, timeSteps, channels, lengths } = examples;
   const perKernel = dil.featuresPerDilation.reduce((s, n) => s + n, 0);
   const quantiles = featureQuantiles(KERNEL_COUNT * perKernel);
@@ -138,7 +158,15 @@ export function fitBiases(examples: MiniRocketExamples, dil: MiniRocketDilations
     for (let k = 0; k < KERNEL_COUNT; k++) {
       const e = rng.int(count);
       const example = x.subarray(e * timeSteps * channels, (e + 1) * timeSteps * channels);
-      const conv = convolveExample(example, channels, lengths[e]!, k, dilation, channelMask, (di * KERNEL_COUNT + k) * channels).sort();
+      const conv = convolveExample(
+        example,
+        channels,
+        lengths[e]!,
+        k,
+        dilation,
+        channelMask,
+        (di * KERNEL_COUNT + k) * channels,
+      ).sort();
       for (let i = 0; i < n; i++, f++) biases[f] = quantileOfSorted(conv, quantiles[f]!);
     }
   });

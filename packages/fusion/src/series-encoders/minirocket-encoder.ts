@@ -8,8 +8,16 @@ import { applyLayer, type SeriesEncoderInput } from './series-encoder.js';
  * `[B, F]` per record (its PPV features), not step features; its biases are fitted by
  * `adaptModel` on the training split before training.
  */
-export function minirocketEncoder({ steps, mask, config, seeds }: SeriesEncoderInput): tfl.SymbolicTensor {
+export function minirocketEncoder({
+  steps,
+  mask,
+  config,
+  seeds,
+}: SeriesEncoderInput): tfl.SymbolicTensor {
   const masked = applyLayer(new ApplyMask(), [steps, mask]);
   const { numFeatures, maxDilationsPerKernel } = config.minirocket;
-  return applyLayer(new MiniRocketFeatures({ numFeatures, maxDilationsPerKernel, seed: seeds.next() }), [masked, mask]);
+  return applyLayer(
+    new MiniRocketFeatures({ numFeatures, maxDilationsPerKernel, seed: seeds.next() }),
+    [masked, mask],
+  );
 }

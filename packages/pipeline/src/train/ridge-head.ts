@@ -15,7 +15,8 @@ export interface RidgeHeadResult {
   records: number;
 }
 
-const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
+const toTensor = (d: TensorData) =>
+  tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
 /**
  * `train.solver: ridge`: fits the model's output layer (each ensemble member's) in closed form,
@@ -25,12 +26,26 @@ const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Arra
  * values for regression — on the features that reach it, with the penalty chosen by exact
  * leave-one-out error. The output activation (softmax / sigmoid) then reads the ridge scores.
  */
-export async function solveRidgeHead(model: tfl.LayersModel, batches: Iterable<TrainingBatch> | AsyncIterable<TrainingBatch>, options: { task: Task; outputName: string; alphas: readonly number[] }): Promise<RidgeHeadResult> {
-  const heads = lossOutputIndexes(model, options.outputName).map((i) => model.getLayer(model.outputNames[i]!));
+export async function solveRidgeHead(
+  model: tfl.LayersModel,
+  batches: Iterable<TrainingBatch> | AsyncIterable<TrainingBatch>,
+  options: { task: Task; outputName: string; alphas: readonly number[] },
+): Promise<RidgeHeadResult> {
+  const heads = lossOutputIndexes(model, options.outputName).map((i) =>
+    model.getLayer(model.outputNames[i]!),
+  );
   for (const h of heads) {
-    if (h.getClassName() !== 'Dense') throw new MetaseriesError('CONFIG_INVALID', `train.solver ridge fits a dense output layer; ${h.name} is a ${h.getClassName()}`, { field: 'train.solver', value: 'ridge', expected: 'gradient' });
+    if (h.getClassName() !== 'Dense')
+      throw new MetaseriesError(
+        'CONFIG_INVALID',
+        `train.solver ridge fits a dense output layer; ${h.name} is a ${h.getClassName()}`,
+        { field: 'train.solver', value: 'ridge', expected: 'gradient' },
+      );
   }
-  const features = tfl.model({ inputs: model.inputs, outputs: heads.map((h) => h.input as tfl.SymbolicTensor) });
+  const features = tfl.model({
+    inputs: model.inputs,
+    outputs: heads.map((h) => h.input as tfl.SymbolicTensor),
+  });
   const parts: Float32Array[][] = heads.map(() => []);
   const targets: number[] = [];
   const weights: number[] = [];
@@ -47,13 +62,18 @@ export async function solveRidgeHead(model: tfl.LayersModel, batches: Iterable<T
     tf.dispose([...inputs, ...list]);
     outputs = batch.y.shape[1] ?? 1;
     const y = batch.y.data;
-    for (let t = 0; t < y.length; t++) targets.push(options.task === 'regression' ? y[t]! : 2 * y[t]! - 1);
+    for (let t = 0; t < y.length; t++)
+      targets.push(options.task === 'regression' ? y[t]! : 2 * y[t]! - 1);
     const rows = batch.y.shape[0]!;
     for (let r = 0; r < rows; r++) weights.push(batch.weights ? batch.weights[r]! : 1);
   }
   const n = weights.length;
   if (Math.min(n, width) > RIDGE_MAX_SIDE) {
-    throw new MetaseriesError('CONFIG_INVALID', `train.solver ridge: ${n} training records and ${width} features; the closed-form solver needs one of them <= ${RIDGE_MAX_SIDE} (use solver gradient)`, { field: 'train.solver', value: 'ridge', expected: 'gradient' });
+    throw new MetaseriesError(
+      'CONFIG_INVALID',
+      `train.solver ridge: ${n} training records and ${width} features; the closed-form solver needs one of them <= ${RIDGE_MAX_SIDE} (use solver gradient)`,
+      { field: 'train.solver', value: 'ridge', expected: 'gradient' },
+    );
   }
   const result: RidgeHeadResult = { alphas: [], looErrors: [], records: n };
   heads.forEach((head, i) => {
@@ -64,7 +84,10 @@ export async function solveRidgeHead(model: tfl.LayersModel, batches: Iterable<T
       at += p.length;
     }
     const fit = fitRidgeCV(x, n, width, targets, outputs, { alphas: options.alphas, weights });
-    const values = [tf.tensor2d(Float32Array.from(fit.coef), [width, outputs]), tf.tensor1d(Float32Array.from(fit.intercept))];
+    const values = [
+      tf.tensor2d(Float32Array.from(fit.coef), [width, outputs]),
+      tf.tensor1d(Float32Array.from(fit.intercept)),
+    ];
     head.setWeights(values);
     tf.dispose(values);
     result.alphas.push(fit.alpha);

@@ -13,7 +13,8 @@ function solve(A: Float64Array, b: Float64Array, m: number, k: number): Float64A
   const x = Float64Array.from(b);
   for (let c = 0; c < m; c++) {
     let piv = c;
-    for (let r = c + 1; r < m; r++) if (Math.abs(a[r * m + c]!) > Math.abs(a[piv * m + c]!)) piv = r;
+    for (let r = c + 1; r < m; r++)
+      if (Math.abs(a[r * m + c]!) > Math.abs(a[piv * m + c]!)) piv = r;
     for (let j = 0; j < m; j++) [a[c * m + j], a[piv * m + j]] = [a[piv * m + j]!, a[c * m + j]!];
     for (let j = 0; j < k; j++) [x[c * k + j], x[piv * k + j]] = [x[piv * k + j]!, x[c * k + j]!];
     for (let r = 0; r < m; r++) {
@@ -23,14 +24,28 @@ function solve(A: Float64Array, b: Float64Array, m: number, k: number): Float64A
       for (let j = 0; j < k; j++) x[r * k + j] = x[r * k + j]! - f * x[c * k + j]!;
     }
   }
-  for (let r = 0; r < m; r++) for (let j = 0; j < k; j++) x[r * k + j] = x[r * k + j]! / a[r * m + r]!;
+  for (let r = 0; r < m; r++)
+    for (let j = 0; j < k; j++) x[r * k + j] = x[r * k + j]! / a[r * m + r]!;
   return x;
 }
 
 /** Ridge with an unpenalised intercept by the normal equations: centre, solve (XcᵀXc + αI) W = Xcᵀ Yc. */
-function directRidge(x: Float64Array, n: number, p: number, y: Float64Array, k: number, alpha: number) {
-  const xm = Float64Array.from({ length: p }, (_, j) => Array.from({ length: n }, (_, i) => x[i * p + j]!).reduce((s, v) => s + v, 0) / n);
-  const ym = Float64Array.from({ length: k }, (_, c) => Array.from({ length: n }, (_, i) => y[i * k + c]!).reduce((s, v) => s + v, 0) / n);
+function directRidge(
+  x: Float64Array,
+  n: number,
+  p: number,
+  y: Float64Array,
+  k: number,
+  alpha: number,
+) {
+  const xm = Float64Array.from(
+    { length: p },
+    (_, j) => Array.from({ length: n }, (_, i) => x[i * p + j]!).reduce((s, v) => s + v, 0) / n,
+  );
+  const ym = Float64Array.from(
+    { length: k },
+    (_, c) => Array.from({ length: n }, (_, i) => y[i * k + c]!).reduce((s, v) => s + v, 0) / n,
+  );
   const A = new Float64Array(p * p);
   const B = new Float64Array(p * k);
   for (let i = 0; i < n; i++) {
@@ -42,7 +57,10 @@ function directRidge(x: Float64Array, n: number, p: number, y: Float64Array, k: 
   }
   for (let a = 0; a < p; a++) A[a * p + a] = A[a * p + a]! + alpha;
   const coef = solve(A, B, p, k);
-  const intercept = Float64Array.from(ym, (m, c) => m - xm.reduce((s, v, j) => s + v * coef[j * k + c]!, 0));
+  const intercept = Float64Array.from(
+    ym,
+    (m, c) => m - xm.reduce((s, v, j) => s + v * coef[j * k + c]!, 0),
+  );
   return { coef, intercept };
 }
 
@@ -50,7 +68,10 @@ describe('symmetricEigen', () => {
   it('decomposes a symmetric matrix: A = V diag(d) Vᵀ, V orthonormal, d ascending', () => {
     const n = 23;
     const r = randomMatrix(n, n, 1);
-    const A = Float64Array.from({ length: n * n }, (_, t) => r[t]! + r[(t % n) * n + Math.floor(t / n)]!);
+    const A = Float64Array.from(
+      { length: n * n },
+      (_, t) => r[t]! + r[(t % n) * n + Math.floor(t / n)]!,
+    );
     const { values, vectors: V } = symmetricEigen(A, n);
     for (let j = 1; j < n; j++) expect(values[j]!).toBeGreaterThanOrEqual(values[j - 1]!);
     let worst = 0;
@@ -70,7 +91,10 @@ describe('symmetricEigen', () => {
 
   it('handles a rank-deficient matrix and the 1 × 1 case', () => {
     const v = [1, 2, 3];
-    const { values } = symmetricEigen(v.flatMap((a) => v.map((b) => a * b)), 3);
+    const { values } = symmetricEigen(
+      v.flatMap((a) => v.map((b) => a * b)),
+      3,
+    );
     expect(values[0]).toBeCloseTo(0, 10);
     expect(values[2]).toBeCloseTo(14, 10);
     expect(Array.from(symmetricEigen([5], 1).values)).toEqual([5]);
@@ -85,7 +109,10 @@ describe('fitRidgeCV', () => {
     it(`${mode}: the coefficients of the normal equations, and the exact leave-one-out error`, () => {
       const k = 2;
       const x = randomMatrix(n, p, 2);
-      const y = Float64Array.from({ length: n * k }, (_, t) => x[Math.floor(t / k) * p + (t % k)]! * 2 - 1 + 0.3 * Math.sin(t));
+      const y = Float64Array.from(
+        { length: n * k },
+        (_, t) => x[Math.floor(t / k) * p + (t % k)]! * 2 - 1 + 0.3 * Math.sin(t),
+      );
       const alphas = [0.01, 1, 10];
       const fit = fitRidgeCV(x, n, p, y, k, { alphas });
       const direct = directRidge(x, n, p, y, k, fit.alpha);
@@ -96,7 +123,14 @@ describe('fitRidgeCV', () => {
         let s = 0;
         for (let out = 0; out < n; out++) {
           const keep = Array.from({ length: n }, (_, i) => i).filter((i) => i !== out);
-          const m = directRidge(Float64Array.from(keep.flatMap((i) => Array.from(x.subarray(i * p, (i + 1) * p)))), n - 1, p, Float64Array.from(keep.flatMap((i) => Array.from(y.subarray(i * k, (i + 1) * k)))), k, alpha);
+          const m = directRidge(
+            Float64Array.from(keep.flatMap((i) => Array.from(x.subarray(i * p, (i + 1) * p)))),
+            n - 1,
+            p,
+            Float64Array.from(keep.flatMap((i) => Array.from(y.subarray(i * k, (i + 1) * k)))),
+            k,
+            alpha,
+          );
           for (let c = 0; c < k; c++) {
             let pred = m.intercept[c]!;
             for (let j = 0; j < p; j++) pred += x[out * p + j]! * m.coef[j * k + c]!;
@@ -117,7 +151,14 @@ describe('fitRidgeCV', () => {
     const w = [1, 2, 1, 3, 1, 1, 2, 1];
     const weighted = fitRidgeCV(x, n, p, y, 1, { alphas: [0.5], weights: w });
     const rows = w.flatMap((c, i) => Array.from({ length: c }, () => i));
-    const repeated = fitRidgeCV(Float64Array.from(rows.flatMap((i) => Array.from(x.subarray(i * p, (i + 1) * p)))), rows.length, p, Float64Array.from(rows, (i) => y[i]!), 1, { alphas: [0.5] });
+    const repeated = fitRidgeCV(
+      Float64Array.from(rows.flatMap((i) => Array.from(x.subarray(i * p, (i + 1) * p)))),
+      rows.length,
+      p,
+      Float64Array.from(rows, (i) => y[i]!),
+      1,
+      { alphas: [0.5] },
+    );
     weighted.coef.forEach((c, t) => expect(c).toBeCloseTo(repeated.coef[t]!, 8));
     expect(weighted.intercept[0]).toBeCloseTo(repeated.intercept[0]!, 8);
   });

@@ -1,7 +1,10 @@
 import { symmetricEigen } from './symmetric-eigen.js';
 
 /** The penalties tried by default: 10 values log-spaced over [1e-3, 1e3] (MiniRocket's reference, scikit-learn's `RidgeClassifierCV(alphas=np.logspace(-3, 3, 10))`). */
-export const DEFAULT_RIDGE_ALPHAS: readonly number[] = Array.from({ length: 10 }, (_, i) => 10 ** (-3 + (6 * i) / 9));
+export const DEFAULT_RIDGE_ALPHAS: readonly number[] = Array.from(
+  { length: 10 },
+  (_, i) => 10 ** (-3 + (6 * i) / 9),
+);
 
 /** Largest of (records, features) the closed-form solver decomposes: its cost grows as the cube of the smaller one. */
 export const RIDGE_MAX_SIDE = 3000;
@@ -33,11 +36,25 @@ export interface RidgeFit {
  * when `n ≤ p`, of the `p × p` covariance otherwise, then every penalty for the cost of a few
  * products. The smaller of `n` and `p` must be at most {@link RIDGE_MAX_SIDE}.
  */
-export function fitRidgeCV(x: ArrayLike<number>, n: number, p: number, y: ArrayLike<number>, k: number, options: RidgeOptions = {}): RidgeFit {
+export function fitRidgeCV(
+  x: ArrayLike<number>,
+  n: number,
+  p: number,
+  y: ArrayLike<number>,
+  k: number,
+  options: RidgeOptions = {},
+): RidgeFit {
   const alphas = options.alphas ?? DEFAULT_RIDGE_ALPHAS;
-  if (alphas.length === 0 || alphas.some((a) => !(a > 0))) throw new RangeError(`ridge: alphas must be positive numbers, got ${alphas.join(', ')}`);
-  if (x.length !== n * p || y.length !== n * k) throw new RangeError(`ridge: x has ${x.length} values for ${n} × ${p}, y ${y.length} for ${n} × ${k}`);
-  if (Math.min(n, p) > RIDGE_MAX_SIDE) throw new RangeError(`ridge: ${n} records × ${p} features; the closed-form solver needs one of them <= ${RIDGE_MAX_SIDE}`);
+  if (alphas.length === 0 || alphas.some((a) => !(a > 0)))
+    throw new RangeError(`ridge: alphas must be positive numbers, got ${alphas.join(', ')}`);
+  if (x.length !== n * p || y.length !== n * k)
+    throw new RangeError(
+      `ridge: x has ${x.length} values for ${n} × ${p}, y ${y.length} for ${n} × ${k}`,
+    );
+  if (Math.min(n, p) > RIDGE_MAX_SIDE)
+    throw new RangeError(
+      `ridge: ${n} records × ${p} features; the closed-form solver needs one of them <= ${RIDGE_MAX_SIDE}`,
+    );
   const w = Float64Array.from({ length: n }, (_, i) => (options.weights ? options.weights[i]! : 1));
   const wSum = w.reduce((s, v) => s + v, 0);
   if (!(wSum > 0)) throw new RangeError('ridge: the row weights sum to 0');
@@ -57,7 +74,10 @@ export function fitRidgeCV(x: ArrayLike<number>, n: number, p: number, y: ArrayL
     for (let j = 0; j < p; j++) xc[i * p + j] = (x[i * p + j]! - xMean[j]!) * sw[i]!;
     for (let c = 0; c < k; c++) yc[i * k + c] = (y[i * k + c]! - yMean[c]!) * sw[i]!;
   }
-  const { coef, alpha, looErrors } = n <= p ? dualSolve(xc, n, p, yc, k, sw, alphas) : primalSolve(xc, n, p, yc, k, sw, wSum, alphas);
+  const { coef, alpha, looErrors } =
+    n <= p
+      ? dualSolve(xc, n, p, yc, k, sw, alphas)
+      : primalSolve(xc, n, p, yc, k, sw, wSum, alphas);
   const intercept = Float64Array.from(yMean, (m, c) => {
     let s = m;
     for (let j = 0; j < p; j++) s -= xMean[j]! * coef[j * k + c]!;
@@ -75,7 +95,15 @@ function argmin(xs: number[]): number {
 }
 
 /** n ≤ p: eigen-decomposition of K = Xc Xcᵀ; dual coefficients c = (K + αI)⁻¹ y, LOO residual c / diag((K + αI)⁻¹). */
-function dualSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k: number, sw: Float64Array, alphas: readonly number[]) {
+function dualSolve(
+  xc: Float64Array,
+  n: number,
+  p: number,
+  yc: Float64Array,
+  k: number,
+  sw: Float64Array,
+  alphas: readonly number[],
+) {
   const K = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     const ri = xc.subarray(i * p, (i + 1) * p);
@@ -95,12 +123,19 @@ function dualSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k: 
   for (let j = 0; j < n; j++) {
     let dot = 0;
     for (let i = 0; i < n; i++) dot += Q[i * n + j]! * sw[i]!;
-    if (Math.abs(dot / swNorm) > bestDot) (bestDot = Math.abs(dot / swNorm)), (interceptDim = j);
+    if (Math.abs(dot / swNorm) > bestDot) {
+      bestDot = Math.abs(dot / swNorm);
+      interceptDim = j;
+    }
   }
   const qty = new Float64Array(n * k); // Qᵀ y
-  for (let j = 0; j < n; j++) for (let i = 0; i < n; i++) for (let c = 0; c < k; c++) qty[j * k + c] = qty[j * k + c]! + Q[i * n + j]! * yc[i * k + c]!;
+  for (let j = 0; j < n; j++)
+    for (let i = 0; i < n; i++)
+      for (let c = 0; c < k; c++) qty[j * k + c] = qty[j * k + c]! + Q[i * n + j]! * yc[i * k + c]!;
   const dual = (alpha: number) => {
-    const shrink = Float64Array.from(values, (v, j) => (j === interceptDim ? 0 : 1 / (Math.max(v, 0) + alpha)));
+    const shrink = Float64Array.from(values, (v, j) =>
+      j === interceptDim ? 0 : 1 / (Math.max(v, 0) + alpha),
+    );
     const c = new Float64Array(n * k);
     const diag = new Float64Array(n);
     for (let i = 0; i < n; i++) {
@@ -122,12 +157,24 @@ function dualSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k: 
   const alpha = alphas[argmin(looErrors)]!;
   const { c } = dual(alpha);
   const coef = new Float64Array(p * k); // Xcᵀ c
-  for (let i = 0; i < n; i++) for (let f = 0; f < p; f++) for (let o = 0; o < k; o++) coef[f * k + o] = coef[f * k + o]! + xc[i * p + f]! * c[i * k + o]!;
+  for (let i = 0; i < n; i++)
+    for (let f = 0; f < p; f++)
+      for (let o = 0; o < k; o++)
+        coef[f * k + o] = coef[f * k + o]! + xc[i * p + f]! * c[i * k + o]!;
   return { coef, alpha, looErrors };
 }
 
 /** n > p: eigen-decomposition of C = Xcᵀ Xc; LOO residual (y − ŷ) / (1 − h), h the hat matrix's diagonal (intercept included). */
-function primalSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k: number, sw: Float64Array, wSum: number, alphas: readonly number[]) {
+function primalSolve(
+  xc: Float64Array,
+  n: number,
+  p: number,
+  yc: Float64Array,
+  k: number,
+  sw: Float64Array,
+  wSum: number,
+  alphas: readonly number[],
+) {
   const C = new Float64Array(p * p);
   for (let i = 0; i < n; i++) {
     const r = xc.subarray(i * p, (i + 1) * p);
@@ -140,16 +187,25 @@ function primalSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k
   for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) C[b * p + a] = C[a * p + b]!;
   const { values, vectors: V } = symmetricEigen(C, p);
   const U = new Float64Array(n * p); // Xc V
-  for (let i = 0; i < n; i++) for (let a = 0; a < p; a++) for (let j = 0; j < p; j++) U[i * p + j] = U[i * p + j]! + xc[i * p + a]! * V[a * p + j]!;
+  for (let i = 0; i < n; i++)
+    for (let a = 0; a < p; a++)
+      for (let j = 0; j < p; j++) U[i * p + j] = U[i * p + j]! + xc[i * p + a]! * V[a * p + j]!;
   const uty = new Float64Array(p * k); // Uᵀ y
-  for (let i = 0; i < n; i++) for (let j = 0; j < p; j++) for (let o = 0; o < k; o++) uty[j * k + o] = uty[j * k + o]! + U[i * p + j]! * yc[i * k + o]!;
-  const solve = (alpha: number) => Float64Array.from({ length: p * k }, (_, t) => uty[t]! / (Math.max(values[Math.floor(t / k)]!, 0) + alpha));
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < p; j++)
+      for (let o = 0; o < k; o++) uty[j * k + o] = uty[j * k + o]! + U[i * p + j]! * yc[i * k + o]!;
+  const solve = (alpha: number) =>
+    Float64Array.from(
+      { length: p * k },
+      (_, t) => uty[t]! / (Math.max(values[Math.floor(t / k)]!, 0) + alpha),
+    );
   const looErrors = alphas.map((alpha) => {
     const b = solve(alpha);
     let s = 0;
     for (let i = 0; i < n; i++) {
       let h = (sw[i]! * sw[i]!) / wSum;
-      for (let j = 0; j < p; j++) h += (U[i * p + j]! * U[i * p + j]!) / (Math.max(values[j]!, 0) + alpha);
+      for (let j = 0; j < p; j++)
+        h += (U[i * p + j]! * U[i * p + j]!) / (Math.max(values[j]!, 0) + alpha);
       for (let o = 0; o < k; o++) {
         let fit = 0;
         for (let j = 0; j < p; j++) fit += U[i * p + j]! * b[j * k + o]!;
@@ -161,6 +217,9 @@ function primalSolve(xc: Float64Array, n: number, p: number, yc: Float64Array, k
   const alpha = alphas[argmin(looErrors)]!;
   const b = solve(alpha);
   const coef = new Float64Array(p * k); // V b
-  for (let a = 0; a < p; a++) for (let j = 0; j < p; j++) for (let o = 0; o < k; o++) coef[a * k + o] = coef[a * k + o]! + V[a * p + j]! * b[j * k + o]!;
+  for (let a = 0; a < p; a++)
+    for (let j = 0; j < p; j++)
+      for (let o = 0; o < k; o++)
+        coef[a * k + o] = coef[a * k + o]! + V[a * p + j]! * b[j * k + o]!;
   return { coef, alpha, looErrors };
 }

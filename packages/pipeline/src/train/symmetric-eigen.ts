@@ -13,7 +13,8 @@ export interface SymmetricEigen {
 
 /** Decomposes the symmetric `n × n` row-major matrix `a` (only read, never changed). */
 export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen {
-  if (a.length !== n * n) throw new RangeError(`symmetricEigen: ${a.length} values for a ${n} × ${n} matrix`);
+  if (a.length !== n * n)
+    throw new RangeError(`symmetricEigen: ${a.length} values for a ${n} × ${n} matrix`);
   const V = Float64Array.from(a);
   const d = new Float64Array(n);
   const e = new Float64Array(n);
@@ -24,7 +25,12 @@ export function symmetricEigen(a: ArrayLike<number>, n: number): SymmetricEigen 
   for (let i = 0; i < n - 1; i++) {
     let k = i;
     let p = d[i]!;
-    for (let j = i + 1; j < n; j++) if (d[j]! < p) (k = j), (p = d[j]!);
+    for (let j = i + 1; j < n; j++) {
+      if (d[j]! < p) {
+        k = j;
+        p = d[j]!;
+      }
+    }
     if (k !== i) {
       d[k] = d[i]!;
       d[i] = p;
