@@ -31,6 +31,8 @@ export type {
   AlignedContext,
 } from './dataset.js';
 export type { TensorData, TensorDataMap } from './tensor-data.js';
+export { tensorFromData } from './tensor-from-data.js';
+export { quantileOfSorted } from './quantile.js';
 export { installChainedOps } from './chained-ops.js';
 export { initBackend, backendInfo, currentBackend } from './backend/init-backend.js';
 export type { BackendName, InitBackendOptions } from './backend/init-backend.js';

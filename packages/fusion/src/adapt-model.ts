@@ -1,15 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MetaseriesError, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { MetaseriesError, tensorFromData, type TensorDataMap } from '@metaseries/core';
 import { MiniRocketFeatures } from './minirocket/minirocket-features.js';
+import { realLengths } from './minirocket/minirocket-parameters.js';
 
 /** The layers of `model` whose state is fitted on training data rather than trained by gradient. */
 export function adaptableLayers(model: tfl.LayersModel): MiniRocketFeatures[] {
   return model.layers.filter((l): l is MiniRocketFeatures => l instanceof MiniRocketFeatures);
 }
-
-const toTensor = (d: TensorData) =>
-  tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
 /**
  * Fits every data-dependent layer of a model built by `buildModel` (today: the `minirocket`
@@ -37,17 +35,12 @@ export function adaptModel(model: tfl.LayersModel, batches: Iterable<TensorDataM
           `adaptModel: the batch has no input '${n}'`,
           { field: n, expected: model.inputNames.join(', ') },
         );
-      return toTensor(d);
+      return tensorFromData(d);
     });
     reads.forEach((r, i) => {
       const [x, mask] = r.predict(inputs) as tf.Tensor[];
-      const m = mask!.dataSync();
       const [b, t] = mask!.shape as number[];
-      for (let e = 0; e < b!; e++) {
-        let len = 0;
-        for (let s = 0; s < t!; s++) if (m[e * t! + s]) len = s + 1;
-        lengths[i]!.push(len);
-      }
+      lengths[i]!.push(...realLengths(mask!.dataSync(), b!, t!));
       xs[i]!.push(x!.dataSync() as Float32Array);
       shape[i] = x!.shape as number[];
       tf.dispose([x!, mask!]);

@@ -1,4 +1,4 @@
-import { MetaseriesError, type ContextValue, type SeriesRecord } from '@metaseries/core';
+import { MetaseriesError, quantileOfSorted, type ContextValue, type SeriesRecord } from '@metaseries/core';
 import type { TrainIndices } from '../split/split-dataset.js';
 
 /** How values are centred and scaled. */
@@ -46,14 +46,6 @@ export interface NormaliserState {
   groupSource?: 'metadata' | 'record' | 'context';
   channels: number;
   stats: Record<string, ChannelStats>;
-}
-
-function quantile(sorted: Float64Array, q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
 /**
@@ -151,8 +143,8 @@ export function statistics(values: Iterable<number>, method: NormaliseMethod): {
     const xs: number[] = [];
     for (const v of values) if (Number.isFinite(v)) xs.push(v);
     const s = Float64Array.from(xs).sort();
-    const iqr = quantile(s, 0.75) - quantile(s, 0.25);
-    return { center: quantile(s, 0.5), scale: iqr > 1e-12 ? iqr : 1 };
+    const iqr = quantileOfSorted(s, 0.75) - quantileOfSorted(s, 0.25);
+    return { center: quantileOfSorted(s, 0.5), scale: iqr > 1e-12 ? iqr : 1 };
   }
   const m = new Moments();
   for (const v of values) m.add(v);

@@ -1,4 +1,4 @@
-import { MetaseriesError } from '@metaseries/core';
+import { MetaseriesError, quantileOfSorted } from '@metaseries/core';
 
 /** How a numeric field is scaled. */
 export type NumericScaling = 'zscore' | 'minmax' | 'robust' | 'none';
@@ -59,14 +59,6 @@ function transformRaw(x: number, log1p: boolean): number {
   return log1p ? Math.sign(x) * Math.log1p(Math.abs(x)) : x;
 }
 
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return 0;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
-}
-
 /** Fits a scaler on training values (missing ones ignored). */
 export function fitNumericScaler(values: Iterable<unknown>, options: NumericScalerOptions = {}, field?: string): NumericScalerState {
   const o = { ...defaultNumericScalerOptions, ...options };
@@ -103,8 +95,8 @@ export function fitNumericScaler(values: Iterable<unknown>, options: NumericScal
       scale = hi - lo;
     } else if (o.scaling === 'robust') {
       const sorted = [...xs].sort((a, b) => a - b);
-      center = quantile(sorted, 0.5);
-      scale = quantile(sorted, 0.75) - quantile(sorted, 0.25);
+      center = quantileOfSorted(sorted, 0.5);
+      scale = quantileOfSorted(sorted, 0.75) - quantileOfSorted(sorted, 0.25);
     }
   }
   if (!(scale > 1e-12)) scale = 1; // a constant field scales to 0, not to NaN

@@ -9,6 +9,7 @@ import {
   KERNEL_COUNT,
   KERNEL_LENGTH,
   kernelWeight,
+  realLengths,
   type MiniRocketDilations,
   type MiniRocketExamples,
 } from './minirocket-parameters.js';
@@ -133,7 +134,7 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
 
   /** Whether the biases and standardisation have been fitted (by {@link adapt}, or loaded). */
   get fitted(): boolean {
-    return this.built && this.weightsByName['fitted']!.read().dataSync()[0] === 1;
+    return this.built && this.read('fitted')[0] === 1;
   }
 
   /**
@@ -150,34 +151,21 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
         'minirocket: adapting needs at least one training example',
         { field: 'examples', value: 0, expected: '>= 1' },
       );
-    const rng = createRng(this.seed + 1);
-    const mask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
-    const biases = fitBiases(examples, this.dilations, mask, rng);
+    const mask = this.read('channel_mask');
+    const biases = fitBiases(examples, this.dilations, mask, createRng(this.seed + 1));
     this.weightsByName['biases']!.write(tf.tensor1d(biases));
+    const { x, count, timeSteps: T, channels: C, lengths } = examples;
+    const xs = tf.tensor3d(x, [count, T, C]);
+    const raw = this.rawFeatures(xs, lengths);
+    xs.dispose();
     const f = this.outputFeatures;
     const sum = new Float64Array(f);
     const sq = new Float64Array(f);
-    const { x, count, timeSteps: T, channels: C, lengths } = examples;
-    for (let s = 0; s < count; s += CHUNK) {
-      const n = Math.min(CHUNK, count - s);
-      const raw = tf.tidy(() => {
-        const xs = tf.tensor3d(x.subarray(s * T * C, (s + n) * T * C), [n, T, C]);
-        const m = tf.tensor2d(
-          Float32Array.from({ length: n * T }, (_, i) =>
-            i % T < lengths[s + Math.floor(i / T)]! ? 1 : 0,
-          ),
-          [n, T],
-        );
-        return this.rawFeatures(xs, m);
-      });
-      const v = raw.dataSync();
-      raw.dispose();
-      for (let r = 0; r < n; r++) {
-        for (let j = 0; j < f; j++) {
-          const a = v[r * f + j]!;
-          sum[j] += a;
-          sq[j] += a * a;
-        }
+    for (let r = 0; r < count; r++) {
+      for (let j = 0; j < f; j++) {
+        const a = raw[r * f + j]!;
+        sum[j] += a;
+        sq[j] += a * a;
       }
     }
     const mean = Float32Array.from(sum, (s) => s / count);
@@ -199,49 +187,38 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
         { field: this.name, expected: 'adaptModel(model, trainInputs)' },
       );
     }
-    return tf.tidy(() => {
-      const [x, mask] = inputs as tf.Tensor[];
-      const m = tf.cast(mask!, 'float32');
-      const b = x!.shape[0]!;
-      const parts: tf.Tensor[] = [];
-      for (let s = 0; s < b; s += CHUNK) {
-        const n = Math.min(CHUNK, b - s);
-        const xs = b <= CHUNK ? x! : tf.slice(x!, [s, 0, 0], [n, -1, -1]);
-        const ms = b <= CHUNK ? m : tf.slice(m, [s, 0], [n, -1]);
-        parts.push(this.rawFeatures(xs, ms));
-      }
-      const raw = parts.length === 1 ? parts[0]! : tf.concat(parts, 0);
-      return tf.div(
-        tf.sub(raw, this.weightsByName['feature_mean']!.read()),
-        this.weightsByName['feature_scale']!.read(),
-      );
-    });
+    const [x, mask] = inputs as tf.Tensor[];
+    const [B, T] = x!.shape as number[];
+    const lengths = realLengths(mask!.dataSync(), B!, T!);
+    const xm = tf.tidy(() => tf.mul(x!, tf.expandDims(tf.cast(mask!, x!.dtype), 2)));
+    const out = this.rawFeatures(xm, lengths);
+    xm.dispose();
+    const mean = this.read('feature_mean');
+    const scale = this.read('feature_scale');
+    const f = this.outputFeatures;
+    for (let i = 0; i < out.length; i++) out[i] = (out[i]! - mean[i % f]!) / scale[i % f]!;
+    return tf.tensor2d(out, [B!, f]);
+  }
+
+  private read(name: string): Float32Array {
+    return this.weightsByName[name]!.read().dataSync() as Float32Array;
   }
 
   /**
-   * The PPV features `[B,F]` before standardisation (`x` `[B,T,C]`, `mask` `[B,T]` float). The
-   * convolutions run on the backend; the proportions are counted here, over each record's real
-   * steps: comparing every step with every bias as broadcast tensor ops was ~100× slower on wasm.
+   * The PPV features `[B × F]` before standardisation of `x` (`[B,T,C]`, padded steps zero;
+   * `lengths` the real steps of each record). The convolutions run on the backend, `CHUNK`
+   * records at a time; the proportions are counted here: comparing every step with every bias
+   * as broadcast tensor ops was ~30× slower on wasm.
    */
-  private rawFeatures(x: tf.Tensor, mask: tf.Tensor): tf.Tensor2D {
+  private rawFeatures(x: tf.Tensor, lengths: ArrayLike<number>): Float32Array {
     const [B, T, C] = x.shape as number[];
-    const m = mask.dataSync();
-    const lengths = Array.from({ length: B! }, (_, b) => {
-      let len = 0;
-      for (let t = 0; t < T!; t++) if (m[b * T! + t]) len = t + 1;
-      return len;
-    });
-    const channelMask = this.weightsByName['channel_mask']!.read().dataSync() as Float32Array;
-    const biases = this.weightsByName['biases']!.read().dataSync() as Float32Array;
+    const channelMask = this.read('channel_mask');
+    const biases = this.read('biases');
     const dil = this.dilations;
     const F = this.outputFeatures;
     const out = new Float32Array(B! * F);
-    const xm = tf.tidy(() => tf.mul(x, tf.expandDims(mask, 2)) as tf.Tensor3D);
-    let f0 = 0;
-    dil.dilations.forEach((d, di) => {
-      const n = dil.featuresPerDilation[di]!;
-      const pad = ((KERNEL_LENGTH - 1) * d) / 2;
-      // the filter [9, C, 84]: kernel k's weights on the channels of its combination
+    // the filter [9, C, 84] of each dilation: kernel k's weights on the channels of its combination
+    const filters = dil.dilations.map((_, di) => {
       const filter = new Float32Array(KERNEL_LENGTH * C! * KERNEL_COUNT);
       for (let j = 0; j < KERNEL_LENGTH; j++) {
         for (let c = 0; c < C!; c++) {
@@ -250,34 +227,48 @@ export class MiniRocketFeatures extends tfl.layers.Layer {
               kernelWeight(k, j) * channelMask[(di * KERNEL_COUNT + k) * C! + c]!;
         }
       }
-      const conv = tf.tidy(() =>
-        tf.conv1d(xm, tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]), 1, 'same', 'NWC', d),
-      ); // [B,T,84]
-      const v = conv.dataSync();
-      conv.dispose();
-      for (let b = 0; b < B!; b++) {
-        const len = lengths[b]!;
-        for (let k = 0; k < KERNEL_COUNT; k++) {
-          // every other kernel (alternating with the dilation) counts only the steps its padding does not reach
-          const inner = (di + k) % 2 === 1;
-          const lo = inner ? pad : 0;
-          const hi = inner ? len - pad : len;
-          const count = hi - lo;
-          const fk = f0 + k * n;
-          for (let i = 0; i < n; i++) {
+      return tf.tensor3d(filter, [KERNEL_LENGTH, C!, KERNEL_COUNT]);
+    });
+    for (let s = 0; s < B!; s += CHUNK) {
+      const rows = Math.min(CHUNK, B! - s);
+      const xs = tf.slice(x, [s, 0, 0], [rows, -1, -1]) as tf.Tensor3D;
+      let f0 = 0;
+      dil.dilations.forEach((d, di) => {
+        const n = dil.featuresPerDilation[di]!;
+        const pad = ((KERNEL_LENGTH - 1) * d) / 2;
+        const conv = tf.conv1d(xs, filters[di]!, 1, 'same', 'NWC', d); // [rows,T,84]
+        const v = conv.dataSync();
+        conv.dispose();
+        for (let r = 0; r < rows; r++) {
+          const len = lengths[s + r]!;
+          const row = (s + r) * F;
+          for (let k = 0; k < KERNEL_COUNT; k++) {
+            // every other kernel (alternating with the dilation) counts only the steps its padding does not reach
+            const inner = (di + k) % 2 === 1;
+            const lo = inner ? pad : 0;
+            const hi = inner ? len - pad : len;
+            const count = hi - lo;
             if (count <= 0) continue; // a series too short for this dilation: 0
-            const bias = biases[fk + i]!;
-            let above = 0;
-            for (let t = lo, at = (b * T! + lo) * KERNEL_COUNT + k; t < hi; t++, at += KERNEL_COUNT)
-              if (v[at]! > bias) above++;
-            out[b * F + fk + i] = above / count;
+            const fk = f0 + k * n;
+            for (let i = 0; i < n; i++) {
+              const bias = biases[fk + i]!;
+              let above = 0;
+              for (
+                let t = lo, at = (r * T! + lo) * KERNEL_COUNT + k;
+                t < hi;
+                t++, at += KERNEL_COUNT
+              )
+                if (v[at]! > bias) above++;
+              out[row + fk + i] = above / count;
+            }
           }
         }
-      }
-      f0 += KERNEL_COUNT * n;
-    });
-    xm.dispose();
-    return tf.tensor2d(out, [B!, F]);
+        f0 += KERNEL_COUNT * n;
+      });
+      xs.dispose();
+    }
+    tf.dispose(filters);
+    return out;
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,4 +1,4 @@
-import type { Rng } from '@metaseries/core';
+import { quantileOfSorted, type Rng } from '@metaseries/core';
 
 /**
  * The fixed parts of MiniRocket (Dempster, Schmidt & Webb 2021, "MiniRocket: a very fast (almost)
@@ -119,13 +119,13 @@ export function convolveExample(
   return out;
 }
 
-/** numpy's default `quantile` (linear interpolation between the order statistics) of sorted `s`. */
-export function quantileOfSorted(s: Float64Array, q: number): number {
-  if (s.length === 0) return 0;
-  const pos = q * (s.length - 1);
-  const lo = Math.floor(pos);
-  const hi = Math.min(lo + 1, s.length - 1);
-  return s[lo]! + (s[hi]! - s[lo]!) * (pos - lo);
+/** Each record's real length in a `[rows, steps]` mask: one past its last nonzero step (0 for none). */
+export function realLengths(mask: ArrayLike<number>, rows: number, steps: number): number[] {
+  return Array.from({ length: rows }, (_, r) => {
+    let len = 0;
+    for (let t = 0; t < steps; t++) if (mask[r * steps + t]) len = t + 1;
+    return len;
+  });
 }
 
 /** Training series as MiniRocket's fitting reads them: `[N, T, C]` row-major and each example's real length. */

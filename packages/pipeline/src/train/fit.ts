@@ -184,17 +184,22 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
 
   phase('building the model');
   let model = resume ? resume.bundle.model : buildModel(prep.state.model, prep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
-  if (!resume) adaptOnTraining(model, prep, train, phase);
-  const source = batchSource(config, prep, train);
   const predictBatch = options.predictBatchSize ?? 256;
+  if (!resume) adaptOnTraining(model, prep, train, predictBatch, phase);
+  const source = batchSource(config, prep, train);
+  const task = prep.state.encoded.task;
   const ridge = config.train.solver === 'ridge';
+  // train.solver ridge: the output layer in closed form on `records`, no epochs
+  const solveRidge = (m: tfl.LayersModel, p: FittedPreprocessing, records: readonly SeriesRecord[]) =>
+    solveRidgeHead(m, batchSource(config, p, records).batches(0), { task, outputName: p.state.outputName, alphas: config.train.ridgeAlphas });
   let ridgeResult: RidgeHeadResult | undefined;
   if (ridge) {
     phase(`solving the output layer (ridge) on ${train.length} training records`);
-    ridgeResult = await solveRidgeHead(model, source.batches(0), { task: prep.state.encoded.task, outputName: prep.state.outputName, alphas: config.train.ridgeAlphas });
+    ridgeResult = await solveRidge(model, prep, train);
+  } else {
+    phase('training');
   }
-  if (!ridge) phase('training');
-  const history: TrainingHistory = ridge ? { epochs: [], bestEpoch: 0, stoppedEarly: false, resumedFromEpoch: 0 } : await trainModel(model, {
+  const history: TrainingHistory = ridge ? noEpochs() : await trainModel(model, {
     task: prep.state.encoded.task,
     train: config.train,
     source,
@@ -205,7 +210,6 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     ...(checkpointDir && config.train.checkpointEvery > 0 && { checkpoint: { dir: checkpointDir, every: config.train.checkpointEvery, preprocessing: prep.toJSON() } }),
     ...(resume && { resume }),
   });
-  const task = prep.state.encoded.task;
   if (config.train.calibrate && valid.length > 0 && (task === 'binary' || task === 'multiclass')) {
     phase('calibrating');
     prep.state.temperature = 1;
@@ -235,9 +239,9 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
     const first = model;
     model = buildModel(finalPrep.state.model, finalPrep.state.encoded, { seed: config.train.seed, learningRate: config.train.learningRate });
     first.dispose();
-    adaptOnTraining(model, finalPrep, all, phase);
-    if (ridge) ridgeResult = await solveRidgeHead(model, batchSource(config, finalPrep, all).batches(0), { task, outputName: finalPrep.state.outputName, alphas: config.train.ridgeAlphas });
-    refitHistory = ridge ? { epochs: [], bestEpoch: 0, stoppedEarly: false, resumedFromEpoch: 0 } : await trainModel(model, {
+    adaptOnTraining(model, finalPrep, all, predictBatch, phase);
+    if (ridge) ridgeResult = await solveRidge(model, finalPrep, all);
+    refitHistory = ridge ? noEpochs() : await trainModel(model, {
       task,
       // no schedule or early stopping: the rates are replayed, and there is no validation split to watch
       train: { ...config.train, epochs, minEpochs: 0, earlyStopping: false, lrSchedule: { ...config.train.lrSchedule, type: 'none' } },
@@ -277,13 +281,18 @@ export async function fit(config: RunConfig, dataset?: Dataset, options: FitOpti
  * Fits the layers whose state comes from the training data rather than gradients (fusion's
  * `adaptModel`: the minirocket encoder's biases) on `records`, the training split only.
  */
-function adaptOnTraining(model: tfl.LayersModel, prep: FittedPreprocessing, records: readonly SeriesRecord[], phase: (message: string) => void): void {
-  function* batches() {
-    for (let s = 0; s < records.length; s += 256) yield prep.inputs(records.slice(s, s + 256));
-  }
+function adaptOnTraining(model: tfl.LayersModel, prep: FittedPreprocessing, records: readonly SeriesRecord[], batchSize: number, phase: (message: string) => void): void {
   if (adaptableLayers(model).length === 0) return; // nothing to fit: no batch is encoded
   phase(`fitting the encoder's data-dependent weights on ${records.length} training records`);
+  function* batches() {
+    for (let s = 0; s < records.length; s += batchSize) yield prep.inputs(records.slice(s, s + batchSize));
+  }
   adaptModel(model, batches());
+}
+
+/** The history of `solver: ridge`, which trains no epoch. */
+function noEpochs(): TrainingHistory {
+  return { epochs: [], bestEpoch: 0, stoppedEarly: false, resumedFromEpoch: 0 };
 }
 
 /**

@@ -8,7 +8,7 @@
 import { workerData, type MessagePort } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { initBackend, type BackendName, type Task, type TensorData } from '@metaseries/core';
+import { initBackend, tensorFromData, type BackendName, type Task } from '@metaseries/core';
 import '@metaseries/encoders'; // registers the encoder layer classes the model may hold
 import '@metaseries/fusion'; // registers the fusion layer classes
 import { deserializeModel } from '../bundle/model-artifacts.js';
@@ -20,7 +20,6 @@ let vars: tf.Variable[] = [];
 let task: Task = 'multiclass';
 let outputIndexes: number[] = [0];
 
-const toTensor = (d: TensorData) => tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
 /** The channel to the main thread (`data-parallel.ts` transfers it in `workerData`). */
 const port = (workerData as { port: MessagePort }).port;
@@ -53,8 +52,8 @@ async function handle(msg: WorkerRequest): Promise<void> {
   });
   const grads: Float32Array[] = [];
   const loss = tf.tidy(() => {
-    const inputs = m.inputNames.map((n) => toTensor(msg.inputs[n]!));
-    const y = toTensor(msg.y);
+    const inputs = m.inputNames.map((n) => tensorFromData(msg.inputs[n]!));
+    const y = tensorFromData(msg.y);
     const w = msg.w ? tf.tensor1d(msg.w) : undefined;
     const { value, grads: g } = tf.variableGrads(() => {
       const out = m.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];

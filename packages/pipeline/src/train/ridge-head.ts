@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { MetaseriesError, type Task, type TensorData } from '@metaseries/core';
+import { MetaseriesError, tensorFromData, type Task } from '@metaseries/core';
 import { lossOutputIndexes } from '@metaseries/fusion';
 import { fitRidgeCV, RIDGE_MAX_SIDE } from './ridge-regression.js';
 import type { TrainingBatch } from './training-loop.js';
@@ -14,9 +14,6 @@ export interface RidgeHeadResult {
   /** Records the heads were fitted on. */
   records: number;
 }
-
-const toTensor = (d: TensorData) =>
-  tf.tensor(d.data as Float32Array | Int32Array, d.shape, d.dtype);
 
 /**
  * `train.solver: ridge`: fits the model's output layer (each ensemble member's) in closed form,
@@ -52,7 +49,7 @@ export async function solveRidgeHead(
   let width = 0;
   let outputs = 0;
   for await (const batch of batches) {
-    const inputs = model.inputNames.map((n) => toTensor(batch.inputs[n]!));
+    const inputs = model.inputNames.map((n) => tensorFromData(batch.inputs[n]!));
     const out = features.predict(inputs);
     const list = Array.isArray(out) ? out : [out];
     list.forEach((t, i) => {

@@ -74,16 +74,57 @@ export function fitRidgeCV(
     for (let j = 0; j < p; j++) xc[i * p + j] = (x[i * p + j]! - xMean[j]!) * sw[i]!;
     for (let c = 0; c < k; c++) yc[i * k + c] = (y[i * k + c]! - yMean[c]!) * sw[i]!;
   }
+  const problem: CentredProblem = { xc, n, p, yc, k, sw, wSum };
   const { coef, alpha, looErrors } =
-    n <= p
-      ? dualSolve(xc, n, p, yc, k, sw, alphas)
-      : primalSolve(xc, n, p, yc, k, sw, wSum, alphas);
+    n <= p ? dualSolve(problem, alphas) : primalSolve(problem, alphas);
   const intercept = Float64Array.from(yMean, (m, c) => {
     let s = m;
     for (let j = 0; j < p; j++) s -= xMean[j]! * coef[j * k + c]!;
     return s;
   });
   return { coef, intercept, alpha, looErrors };
+}
+
+/** The ridge problem after weighting and centring: rows of `xc` (`n × p`) and `yc` (`n × k`) scaled by √weight. */
+interface CentredProblem {
+  xc: Float64Array;
+  n: number;
+  p: number;
+  yc: Float64Array;
+  k: number;
+  /** √weight of each row. */
+  sw: Float64Array;
+  /** Sum of the weights. */
+  wSum: number;
+}
+
+/** `op(A) · B` for row-major `A` (`rows × cols`) and `B`; `op(A)` is `Aᵀ` when `transposeA`. */
+function product(
+  a: Float64Array,
+  rows: number,
+  cols: number,
+  b: Float64Array,
+  bCols: number,
+  transposeA = false,
+): Float64Array {
+  const [outRows, inner] = transposeA ? [cols, rows] : [rows, cols];
+  const out = new Float64Array(outRows * bCols);
+  for (let r = 0; r < outRows; r++) {
+    for (let m = 0; m < inner; m++) {
+      const av = transposeA ? a[m * cols + r]! : a[r * cols + m]!;
+      if (av === 0) continue;
+      for (let c = 0; c < bCols; c++)
+        out[r * bCols + c] = out[r * bCols + c]! + av * b[m * bCols + c]!;
+    }
+  }
+  return out;
+}
+
+/** The transpose of row-major `m` (`rows × cols`). */
+function transpose(m: Float64Array, rows: number, cols: number): Float64Array {
+  const t = new Float64Array(rows * cols);
+  for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) t[j * rows + i] = m[i * cols + j]!;
+  return t;
 }
 
 function argmin(xs: number[]): number {
@@ -95,26 +136,8 @@ function argmin(xs: number[]): number {
 }
 
 /** n ≤ p: eigen-decomposition of K = Xc Xcᵀ; dual coefficients c = (K + αI)⁻¹ y, LOO residual c / diag((K + αI)⁻¹). */
-function dualSolve(
-  xc: Float64Array,
-  n: number,
-  p: number,
-  yc: Float64Array,
-  k: number,
-  sw: Float64Array,
-  alphas: readonly number[],
-) {
-  const K = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    const ri = xc.subarray(i * p, (i + 1) * p);
-    for (let j = 0; j <= i; j++) {
-      const rj = xc.subarray(j * p, (j + 1) * p);
-      let s = 0;
-      for (let f = 0; f < p; f++) s += ri[f]! * rj[f]!;
-      K[i * n + j] = s;
-      K[j * n + i] = s;
-    }
-  }
+function dualSolve({ xc, n, p, yc, k, sw }: CentredProblem, alphas: readonly number[]) {
+  const K = product(xc, n, p, transpose(xc, n, p), n);
   const { values, vectors: Q } = symmetricEigen(K, n);
   // the intercept's direction (√weights, which centring made an eigenvector of eigenvalue 0) is not penalised
   const swNorm = Math.hypot(...sw);
@@ -128,10 +151,7 @@ function dualSolve(
       interceptDim = j;
     }
   }
-  const qty = new Float64Array(n * k); // Qᵀ y
-  for (let j = 0; j < n; j++)
-    for (let i = 0; i < n; i++)
-      for (let c = 0; c < k; c++) qty[j * k + c] = qty[j * k + c]! + Q[i * n + j]! * yc[i * k + c]!;
+  const qty = product(Q, n, n, yc, k, true); // Qᵀ y
   const dual = (alpha: number) => {
     const shrink = Float64Array.from(values, (v, j) =>
       j === interceptDim ? 0 : 1 / (Math.max(v, 0) + alpha),
@@ -156,44 +176,16 @@ function dualSolve(
   });
   const alpha = alphas[argmin(looErrors)]!;
   const { c } = dual(alpha);
-  const coef = new Float64Array(p * k); // Xcᵀ c
-  for (let i = 0; i < n; i++)
-    for (let f = 0; f < p; f++)
-      for (let o = 0; o < k; o++)
-        coef[f * k + o] = coef[f * k + o]! + xc[i * p + f]! * c[i * k + o]!;
+  const coef = product(xc, n, p, c, k, true); // Xcᵀ c
   return { coef, alpha, looErrors };
 }
 
 /** n > p: eigen-decomposition of C = Xcᵀ Xc; LOO residual (y − ŷ) / (1 − h), h the hat matrix's diagonal (intercept included). */
-function primalSolve(
-  xc: Float64Array,
-  n: number,
-  p: number,
-  yc: Float64Array,
-  k: number,
-  sw: Float64Array,
-  wSum: number,
-  alphas: readonly number[],
-) {
-  const C = new Float64Array(p * p);
-  for (let i = 0; i < n; i++) {
-    const r = xc.subarray(i * p, (i + 1) * p);
-    for (let a = 0; a < p; a++) {
-      const ra = r[a]!;
-      if (ra === 0) continue;
-      for (let b = 0; b <= a; b++) C[a * p + b] = C[a * p + b]! + ra * r[b]!;
-    }
-  }
-  for (let a = 0; a < p; a++) for (let b = 0; b < a; b++) C[b * p + a] = C[a * p + b]!;
+function primalSolve({ xc, n, p, yc, k, sw, wSum }: CentredProblem, alphas: readonly number[]) {
+  const C = product(xc, n, p, xc, p, true);
   const { values, vectors: V } = symmetricEigen(C, p);
-  const U = new Float64Array(n * p); // Xc V
-  for (let i = 0; i < n; i++)
-    for (let a = 0; a < p; a++)
-      for (let j = 0; j < p; j++) U[i * p + j] = U[i * p + j]! + xc[i * p + a]! * V[a * p + j]!;
-  const uty = new Float64Array(p * k); // Uᵀ y
-  for (let i = 0; i < n; i++)
-    for (let j = 0; j < p; j++)
-      for (let o = 0; o < k; o++) uty[j * k + o] = uty[j * k + o]! + U[i * p + j]! * yc[i * k + o]!;
+  const U = product(xc, n, p, V, p); // Xc V
+  const uty = product(U, n, p, yc, k, true); // Uᵀ y
   const solve = (alpha: number) =>
     Float64Array.from(
       { length: p * k },
@@ -216,10 +208,6 @@ function primalSolve(
   });
   const alpha = alphas[argmin(looErrors)]!;
   const b = solve(alpha);
-  const coef = new Float64Array(p * k); // V b
-  for (let a = 0; a < p; a++)
-    for (let j = 0; j < p; j++)
-      for (let o = 0; o < k; o++)
-        coef[a * k + o] = coef[a * k + o]! + V[a * p + j]! * b[j * k + o]!;
+  const coef = product(V, p, p, b, k); // V b
   return { coef, alpha, looErrors };
 }

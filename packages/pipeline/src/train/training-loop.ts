@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { lossOutputIndexes } from '@metaseries/fusion';
-import { MetaseriesError, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
+import { MetaseriesError, tensorFromData, type Task, type TensorData, type TensorDataMap } from '@metaseries/core';
 import type { TrainConfig } from '../config/run-config.js';
 import { saveBundle, loadBundle, type ModelBundle } from '../bundle/bundle.js';
 import { LrSchedule, type LrScheduleState } from './lr-schedule.js';
@@ -138,9 +138,6 @@ function setLearningRate(opt: tf.Optimizer, lr: number): void {
   else o.learningRate = lr;
 }
 
-function toTensor(d: TensorData): tf.Tensor {
-  return tf.tensor(d.data, d.shape, d.dtype);
-}
 
 /**
  * Threads for data-parallel gradients: `'auto'` uses up to 4 of the machine's cores (Node only),
@@ -202,9 +199,9 @@ export async function trainModel(model: tfl.LayersModel, options: TrainModelOpti
       const inputs = model.inputNames.map((n) => {
         const d = b.inputs[n];
         if (!d) throw new MetaseriesError('PIPELINE_MISSING_INPUT', `batch lacks model input ${n}`, { field: n, expected: Object.keys(b.inputs).join(', ') });
-        return toTensor(d);
+        return tensorFromData(d);
       });
-      const y = toTensor(b.y);
+      const y = tensorFromData(b.y);
       const w = b.weights ? tf.tensor1d(b.weights) : undefined;
       const { value, grads } = tf.variableGrads(() => {
         const out = model.apply(inputs, { training: true }) as tf.Tensor | tf.Tensor[];
