@@ -138,7 +138,13 @@ const model = z.strictObject({
   ensemble: z.number().int().min(1).max(32).default(1),
   timeSteps: positiveInt.nullable().default(null),
   features: z.number().int().min(84).default(10_000),
-});
+})
+  .superRefine((m, ctx) => {
+    // caught here, with the file and key, rather than once the data is loaded (fusion's buildModel checks it too)
+    if (m.encoder === 'minirocket' && (m.fusion === 'early' || m.fusion === 'attention')) {
+      ctx.addIssue({ code: 'custom', path: ['fusion'], message: `fusion ${m.fusion} needs per-step features, and the minirocket encoder gives one pooled vector per record`, input: m.fusion, params: { expected: 'none | late | film | gated' } });
+    }
+  });
 
 const split = z
   .strictObject({

@@ -99,6 +99,18 @@ train:     { epochs: 50, batchSize: 64, learningRate: 0.001,
     for (const bad of [0, 1.5, 33]) expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, model: { ensemble: bad } }))[0]).toMatchObject({ path: 'model.ensemble', value: bad });
   });
 
+  it('takes the minirocket encoder and the ridge solver, naming a fusion that needs per-step features', () => {
+    expect(defaultRunConfig.train.solver).toBe('gradient');
+    expect(defaultRunConfig.train.ridgeAlphas).toHaveLength(10);
+    const c = parseRunConfig({ data: { series: { path: 'a' } }, model: { encoder: 'minirocket', fusion: 'none', features: 840 }, train: { solver: 'ridge' } }, { baseDir: '/' });
+    expect([c.model.encoder, c.model.features, c.train.solver]).toEqual(['minirocket', 840, 'ridge']);
+    // the run config's default fusion (early) is one of them
+    for (const fusion of [undefined, 'attention'] as const) {
+      expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, model: { encoder: 'minirocket', ...(fusion && { fusion }) } }))[0]).toMatchObject({ path: 'model.fusion', value: fusion ?? 'early' });
+    }
+    expect(problemsOf(() => parseRunConfig({ data: { series: { path: 'a' } }, train: { ridgeAlphas: [1, 0] } }))[0]).toMatchObject({ path: 'train.ridgeAlphas[1]', value: 0 });
+  });
+
   it('rejects unknown keys by their path', () => {
     const problems = problemsOf(() => parseRunConfig({ data: { series: { path: 'a', colums: ['x'] } }, model: { encoderr: 'lstm' } }));
     expect(problems.map((p) => p.path).sort()).toEqual(['data.series.colums', 'model.encoderr']);
